@@ -1,0 +1,41 @@
+package config
+
+import (
+	"github.com/urfave/cli/v2"
+
+	"github.com/nport/nport/core/identity"
+)
+
+// Common are the settings every applet shares.
+type Common struct {
+	Home      string
+	LogFormat string
+	LogLevel  string
+	Verbose   bool
+}
+
+// Resolve fills dst, which already holds the applet's defaults, from the
+// [section] of the config file and then from the flags and environment. It
+// returns the common settings, with the home resolved.
+func Resolve(c *cli.Context, section string, dst any) (Common, error) {
+	home, err := identity.Home(c.String(FlagHome))
+	if err != nil {
+		return Common{}, err
+	}
+	path, optional := c.String(FlagConfig), false
+	if path == "" {
+		path, optional = DefaultPath(home), true
+	}
+	if err := LoadSection(path, section, optional, dst); err != nil {
+		return Common{}, err
+	}
+	if err := ApplyFlags(c, dst); err != nil {
+		return Common{}, err
+	}
+	return Common{
+		Home:      home,
+		LogFormat: c.String(FlagLogFormat),
+		LogLevel:  c.String(FlagLogLevel),
+		Verbose:   c.Bool(FlagVerbose),
+	}, nil
+}

@@ -1,0 +1,12 @@
+#!/bin/sh
+# Keeps the nport daemon running on a host with no service manager. The daemon
+# reconnects by itself; this loop only restarts it if the process exits.
+# Usage: sshnpd.sh @device_identity [daemon flags…]
+set -u
+: "${NPORT_HOME:=$HOME/.nport}"
+export NPORT_HOME
+while :; do
+	sshnpd --atsign "$@"
+	echo "sshnpd exited with $?, restarting in 5 s" >&2
+	sleep 5
+done

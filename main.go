@@ -1,0 +1,26 @@
+// Command nport reaches devices behind NAT over SSH or any TCP port while no
+// party opens a listening port on an external interface. One binary holds
+// every role; the name it is started by, or its first argument, picks one.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/nport/nport/applets"
+	"github.com/nport/nport/applets/keys"
+)
+
+// registry is the table of applets this binary holds.
+var registry = applets.NewRegistry(
+	applets.Applet{Command: keys.Command},
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := registry.Main(ctx, os.Args, applets.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr})
+	stop()
+	os.Exit(code)
+}
