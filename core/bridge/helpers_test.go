@@ -1,0 +1,171 @@
+package bridge
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// transport builds the four connections of a bridged test: endA talks to a,
+// b talks to endB, and the bridge joins a and b.
+type transport struct {
+	name      string
+	halfClose bool // endA and endB can CloseWrite and the bridge passes it on
+	spliced   bool // the bridge should take the splice path
+	conns     func(t testing.TB) (endA, a, b, endB net.Conn)
+}
+
+// transports are raw TCP (splice path), TCP hidden behind another type
+// (pooled loop, half-close), and net.Pipe (pooled loop, no half-close).
+var transports = []transport{
+	{name: "tcp", halfClose: true, spliced: true, conns: func(t testing.TB) (net.Conn, net.Conn, net.Conn, net.Conn) {
+		endA, a := tcpPair(t)
+		b, endB := tcpPair(t)
+		return endA, a, b, endB
+	}},
+	{name: "wrapped", halfClose: true, conns: func(t testing.TB) (net.Conn, net.Conn, net.Conn, net.Conn) {
+		endA, a := tcpPair(t)
+		b, endB := tcpPair(t)
+		return endA, opaqueConn{a}, opaqueConn{b}, endB
+	}},
+	{name: "pipe", conns: func(t testing.TB) (net.Conn, net.Conn, net.Conn, net.Conn) {
+		endA, a := net.Pipe()
+		b, endB := net.Pipe()
+		t.Cleanup(func() { closeAll(endA, a, b, endB) })
+		return endA, a, b, endB
+	}},
+}
+
+// opaqueConn hides a *net.TCPConn behind another type, as an encrypted
+// stream would, while still forwarding half-closes.
+type opaqueConn struct{ *net.TCPConn }
+
+// ReadFrom and WriteTo are shadowed so that nothing can reach the TCP
+// conn's splice path through this wrapper.
+func (c opaqueConn) ReadFrom(io.Reader) (int64, error) { panic("opaqueConn.ReadFrom called") }
+func (c opaqueConn) WriteTo(io.Writer) (int64, error)  { panic("opaqueConn.WriteTo called") }
+
+// tcpPair returns the two ends of a loopback TCP connection.
+func tcpPair(t testing.TB) (*net.TCPConn, *net.TCPConn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, _ := ln.Accept()
+		accepted <- c
+	}()
+	d, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	c := <-accepted
+	if c == nil {
+		t.Fatal("accept failed")
+	}
+	t.Cleanup(func() { closeAll(d, c) })
+	return d.(*net.TCPConn), c.(*net.TCPConn)
+}
+
+func closeAll(cs ...net.Conn) {
+	for _, c := range cs {
+		_ = c.Close()
+	}
+}
+
+// errMismatch reports that an end read other bytes than its peer sent.
+var errMismatch = errors.New("bytes differ from what was sent")
+
+// randomBytes returns n reproducible pseudo-random bytes.
+func randomBytes(n int, seed uint64) []byte {
+	b := make([]byte, n)
+	r := rand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8)})
+	_, _ = r.Read(b)
+	return b
+}
+
+// checkGoroutines fails the test if goroutines started during it are still
+// running when its cleanups are done. Call it first, so it runs last.
+func checkGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	t.Cleanup(func() {
+		deadline := time.Now().Add(5 * time.Second)
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			n := runtime.NumGoroutine()
+			if n <= before {
+				return
+			}
+			if time.Now().After(deadline) {
+				buf := make([]byte, 1<<20)
+				buf = buf[:runtime.Stack(buf, true)]
+				t.Errorf("got %d goroutines after the test, want %d:\n%s", n, before, buf)
+				return
+			}
+			<-tick.C
+		}
+	})
+}
+
+// runBridge starts br in the background; the channel yields its result.
+type result struct {
+	stats Stats
+	err   error
+}
+
+func runBridge(t *testing.T, br *Bridge, ctx context.Context) <-chan result {
+	t.Helper()
+	done := make(chan result, 1)
+	go func() {
+		s, err := br.Run(ctx)
+		done <- result{s, err}
+	}()
+	return done
+}
+
+// waitResult returns the bridge's result, failing the test after limit.
+func waitResult(t *testing.T, done <-chan result, limit time.Duration) result {
+	t.Helper()
+	select {
+	case r := <-done:
+		return r
+	case <-time.After(limit):
+		t.Fatalf("bridge still running after %s", limit)
+		return result{}
+	}
+}
+
+// exchange writes out to c while reading len(in) bytes from it, and fails
+// the test unless what it read equals in. It runs in its own goroutine and
+// reports on errc.
+func exchange(c net.Conn, out, in []byte, errc chan<- error) {
+	werr := make(chan error, 1)
+	go func() {
+		_, err := c.Write(out)
+		werr <- err
+	}()
+	got := make([]byte, len(in))
+	if _, err := io.ReadFull(c, got); err != nil {
+		errc <- err
+		return
+	}
+	if err := <-werr; err != nil {
+		errc <- err
+		return
+	}
+	if !bytes.Equal(got, in) {
+		errc <- errMismatch
+		return
+	}
+	errc <- nil
+}
