@@ -1,0 +1,68 @@
+package relay
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/nport/nport/core/config"
+	"github.com/nport/nport/core/logging"
+)
+
+// Command is `nport relay`.
+var Command = &cli.Command{
+	Name:  "relay",
+	Usage: "carry sealed messages between identities (the control plane)",
+	Description: "Every daemon, client and rendezvous keeps one outbound connection to a relay. The relay\n" +
+		"proves its key (HOME/keys/@relay.key, made on first start), checks each identity's, binds\n" +
+		"names to the first key that proves them (HOME/relay/directory), and routes sealed\n" +
+		"envelopes it cannot read. See docs/relay.md.",
+	Flags:  append(config.CommonFlags(), flags()...),
+	Action: run,
+	Subcommands: []*cli.Command{
+		{
+			Name:  "directory",
+			Usage: "list or remove the names bound to keys",
+			Subcommands: []*cli.Command{
+				{Name: OpList, Usage: "list the bindings, one \"@name nport-pub:KEY fp:…\" a line", Action: runDirectory(OpList), Flags: config.CommonFlags()},
+				{Name: OpRemove, Usage: "release a name, so the next key to claim it gets it", ArgsUsage: "@name", Action: runDirectory(OpRemove), Flags: config.CommonFlags()},
+			},
+		},
+	},
+}
+
+func flags() []cli.Flag {
+	d := Defaults()
+	net, limits := "network", "limits"
+	return []cli.Flag{
+		&cli.StringFlag{Name: "listen", Value: d.Listen, Usage: "address to listen on, HOST:PORT", EnvVars: config.Env("listen"), Category: net},
+		&cli.StringFlag{Name: "tls-cert", Usage: "TLS certificate file (PEM); with --tls-key, clients connect over TLS", EnvVars: config.Env("tls-cert"), Category: net},
+		&cli.StringFlag{Name: "tls-key", Usage: "TLS private key file (PEM)", EnvVars: config.Env("tls-key"), Category: net},
+		&cli.DurationFlag{Name: "keepalive", Value: d.Keepalive, Usage: "interval between keepalives; a link silent for 3 of them is closed", EnvVars: config.Env("keepalive"), Category: net},
+		&cli.DurationFlag{Name: "handshake-timeout", Value: d.HandshakeTimeout, Usage: "a socket that has not finished the handshake by then is closed", EnvVars: config.Env("handshake-timeout"), Category: limits},
+		&cli.IntFlag{Name: "max-connections", Value: d.MaxConnections, Usage: "open sockets at most; past it new ones are refused", EnvVars: config.Env("max-connections"), Category: limits},
+		&cli.IntFlag{Name: "queue-length", Value: d.QueueLength, Usage: "messages kept per offline identity; past it the oldest is dropped", EnvVars: config.Env("queue-length"), Category: limits},
+		&cli.DurationFlag{Name: "queue-ttl", Value: d.QueueTTL, Usage: "how long a message for an offline identity is kept", EnvVars: config.Env("queue-ttl"), Category: limits},
+		&cli.IntFlag{Name: "send-queue", Value: d.SendQueue, Usage: "frames waiting for one connection; a connection whose queue fills is closed", EnvVars: config.Env("send-queue"), Category: limits},
+		&cli.IntFlag{Name: "rate", Value: d.Rate, Usage: "messages per second per identity (0: no limit); past it they are dropped", EnvVars: config.Env("rate"), Category: limits},
+		&cli.IntFlag{Name: "burst", Value: d.Burst, Usage: "messages an identity may send at once above its rate", EnvVars: config.Env("burst"), Category: limits},
+	}
+}
+
+// run is the action of `nport relay`.
+func run(c *cli.Context) error {
+	if c.NArg() > 0 {
+		return cli.Exit(fmt.Sprintf("nport relay: unexpected argument %q (did you mean `nport relay directory %s`?)", c.Args().First(), c.Args().First()), 2)
+	}
+	cfg := Defaults()
+	common, err := config.Resolve(c, "relay", &cfg)
+	if err != nil {
+		return err
+	}
+	log, err := logging.New(c.App.ErrWriter, logging.Options{Format: common.LogFormat, Level: common.LogLevel, Verbose: common.Verbose})
+	if err != nil {
+		return err
+	}
+	cfg.Home, cfg.Log, cfg.Out = common.Home, log, c.App.Writer
+	return Run(c.Context, cfg)
+}

@@ -1,0 +1,94 @@
+package relay
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/relayconn"
+)
+
+// Config is one relay. The toml tags are the flag names, and the keys of
+// the [relay] section of the config file.
+type Config struct {
+	Listen           string        `toml:"listen"`
+	TLSCert          string        `toml:"tls-cert"`
+	TLSKey           string        `toml:"tls-key"`
+	MaxConnections   int           `toml:"max-connections"`
+	QueueLength      int           `toml:"queue-length"`
+	QueueTTL         time.Duration `toml:"queue-ttl"`
+	SendQueue        int           `toml:"send-queue"`
+	Rate             int           `toml:"rate"`
+	Burst            int           `toml:"burst"`
+	HandshakeTimeout time.Duration `toml:"handshake-timeout"`
+	Keepalive        time.Duration `toml:"keepalive"`
+
+	// Home is the nport home: the relay key (@relay) and the directory.
+	Home string `toml:"-"`
+	// Log receives the relay's logs; nil discards them.
+	Log *slog.Logger `toml:"-"`
+	// Out receives the readiness line; nil discards it.
+	Out io.Writer `toml:"-"`
+	// Ready, if set, is called once the relay listens, with the address it
+	// listens on and its key, for tests and programs that run it
+	// in-process.
+	Ready func(addr net.Addr, key identity.PublicKey) `toml:"-"`
+	// Now is the clock of queues and rate limits; nil means time.Now.
+	Now func() time.Time `toml:"-"`
+}
+
+// Defaults returns the settings of a relay run without a file or flags.
+func Defaults() Config {
+	return Config{
+		Listen:           ":7020",
+		MaxConnections:   10000,
+		QueueLength:      64,
+		QueueTTL:         60 * time.Second,
+		SendQueue:        256,
+		Rate:             100,
+		Burst:            200,
+		HandshakeTimeout: relayconn.DefaultHandshakeTimeout,
+		Keepalive:        relayconn.DefaultKeepalive,
+	}
+}
+
+// RelayName is the identity the relay's key is kept under in its home.
+const RelayName identity.Name = "@relay"
+
+// check refuses settings the relay cannot run with, saying which.
+func (c Config) check() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if c.Home == "" {
+		bad("no home: set --home or NPORT_HOME")
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		bad("--tls-cert and --tls-key go together: give both for TLS, or neither")
+	}
+	if c.MaxConnections < 1 {
+		bad("--max-connections is %d, want at least 1", c.MaxConnections)
+	}
+	if c.QueueLength < 0 || c.QueueTTL < 0 {
+		bad("--queue-length and --queue-ttl may not be negative (0 turns queueing off)")
+	}
+	if c.SendQueue < max(c.QueueLength, 1) {
+		bad("--send-queue is %d, want at least --queue-length (%d) so a reconnecting identity takes its whole queue", c.SendQueue, c.QueueLength)
+	}
+	if c.Rate < 0 || c.Rate > 0 && c.Burst < 1 {
+		bad("--rate is %d and --burst %d: want a rate of 0 (no limit) or more, and a burst of 1 or more", c.Rate, c.Burst)
+	}
+	if c.HandshakeTimeout <= 0 {
+		bad("--handshake-timeout is %v, want more than 0", c.HandshakeTimeout)
+	}
+	if c.Keepalive < relayconn.MinKeepalive || c.Keepalive > relayconn.MaxKeepalive {
+		bad("--keepalive is %v, want %v to %v", c.Keepalive, relayconn.MinKeepalive, relayconn.MaxKeepalive)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("relay: %w", err)
+	}
+	return nil
+}

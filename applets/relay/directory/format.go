@@ -1,0 +1,77 @@
+package directory
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nport/nport/core/identity"
+)
+
+// The file holds one binding a line, "@name nport-pub:KEY"; blank lines
+// and lines starting with # are skipped, and a line may end with a #
+// comment. An operator may edit it while the relay runs.
+const fileHeader = "# nport relay directory: one \"@name nport-pub:KEY\" per line, the key that claimed the name.\n" +
+	"# Remove a line (or use `nport relay directory remove @name`) to let another key claim the name.\n"
+
+// maxFileSize bounds what is read: a hundred thousand bindings fit.
+const maxFileSize = 16 << 20
+
+// parseFile parses the content of the directory file at path. A name
+// bound twice to different keys is refused, since either line could be
+// the wrong one.
+func parseFile(data []byte, path string) (map[identity.Name]identity.PublicKey, error) {
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("directory: %s is larger than %d bytes: it is not a relay directory", path, maxFileSize)
+	}
+	byName := make(map[identity.Name]identity.PublicKey)
+	lineOf := make(map[identity.Name]int)
+	for i, line := range strings.Split(string(data), "\n") {
+		name, key, err := parseLine(line)
+		if err != nil {
+			return nil, fmt.Errorf("directory: %s line %d: %w (fix or delete the line)", path, i+1, err)
+		}
+		if name == "" {
+			continue
+		}
+		if old, ok := byName[name]; ok && !old.Equal(key) {
+			return nil, fmt.Errorf("directory: %s line %d binds %s to another key than line %d: delete the wrong one", path, i+1, name, lineOf[name])
+		}
+		byName[name], lineOf[name] = key, i+1
+	}
+	return byName, nil
+}
+
+// parseLine parses one line; a blank or comment line gives "".
+func parseLine(line string) (identity.Name, identity.PublicKey, error) {
+	fields := strings.Fields(line)
+	if len(fields) == 0 || strings.HasPrefix(fields[0], "#") {
+		return "", identity.PublicKey{}, nil
+	}
+	if len(fields) < 2 || len(fields) > 2 && !strings.HasPrefix(fields[2], "#") {
+		return "", identity.PublicKey{}, fmt.Errorf("want \"@name %sKEY\", got %d fields", identity.PublicPrefix, len(fields))
+	}
+	name, err := identity.ParseName(fields[0])
+	if err != nil {
+		return "", identity.PublicKey{}, err
+	}
+	key, err := identity.ParsePublicKey(fields[1])
+	if err != nil {
+		return "", identity.PublicKey{}, err
+	}
+	return name, key, nil
+}
+
+// formatLine is the line of one binding.
+func formatLine(name identity.Name, key identity.PublicKey) string {
+	return string(name) + " " + key.String() + "\n"
+}
+
+// formatFile is the whole file for a set of bindings.
+func formatFile(bindings []Binding) []byte {
+	var b strings.Builder
+	b.WriteString(fileHeader)
+	for _, bd := range bindings {
+		b.WriteString(formatLine(bd.Name, bd.Key))
+	}
+	return []byte(b.String())
+}

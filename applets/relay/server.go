@@ -1,0 +1,194 @@
+package relay
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nport/nport/applets/relay/directory"
+	"github.com/nport/nport/applets/relay/route"
+	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/relayconn"
+	"github.com/nport/nport/wire"
+)
+
+// server is a running relay: the listener's loop and every socket it
+// accepted.
+type server struct {
+	cfg     Config
+	log     *slog.Logger
+	now     func() time.Time
+	dir     directory.Directory
+	router  route.Router
+	buckets *buckets
+	accept  relayconn.ServerConfig
+
+	conns     atomic.Int64  // sockets open, in the handshake or live
+	rejecters chan struct{} // bounds the goroutines that refuse sockets past the limit
+
+	mu      sync.Mutex
+	sockets map[net.Conn]struct{} // closed on shutdown
+	wg      sync.WaitGroup        // every goroutine the server started
+}
+
+// maxRejecters bounds the sockets refused politely at once; past it,
+// sockets over the limit are closed without a word.
+const maxRejecters = 64
+
+func newServer(cfg Config, id identity.Identity, dir directory.Directory, router route.Router) *server {
+	s := &server{
+		cfg:       cfg,
+		log:       cfg.Log,
+		now:       cfg.Now,
+		dir:       dir,
+		router:    router,
+		buckets:   newBuckets(cfg.Rate, cfg.Burst),
+		rejecters: make(chan struct{}, maxRejecters),
+		sockets:   make(map[net.Conn]struct{}),
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.accept = relayconn.ServerConfig{
+		Key: id.Key,
+		Welcome: wire.Welcome{
+			KeepaliveMillis: uint32(cfg.Keepalive / time.Millisecond),
+			MaxFrame:        wire.MaxFrameSize,
+		},
+		Timeout: cfg.HandshakeTimeout,
+	}
+	return s
+}
+
+// serve accepts sockets until ctx is cancelled or the listener fails,
+// then closes every socket and waits for their goroutines.
+func (s *server) serve(ctx context.Context, ln net.Listener) error {
+	stop := context.AfterFunc(ctx, func() { ln.Close() })
+	defer stop()
+	err := s.acceptLoop(ctx, ln)
+	ln.Close()
+	s.closeAll()
+	s.wg.Wait()
+	if ctx.Err() != nil {
+		s.log.Info("relay stopped")
+		return nil
+	}
+	return err
+}
+
+func (s *server) acceptLoop(ctx context.Context, ln net.Listener) error {
+	var backoff time.Duration
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
+				return err
+			}
+			// Out of file descriptors and the like: wait a little rather
+			// than spin, as net/http does.
+			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+			s.log.Warn("accept failed", "err", err, "retry", backoff)
+			select {
+			case <-time.After(backoff):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			continue
+		}
+		backoff = 0
+		s.admit(ctx, nc)
+	}
+}
+
+// admit starts the goroutine of a new socket, or turns it away at the
+// connection limit.
+func (s *server) admit(ctx context.Context, nc net.Conn) {
+	if s.conns.Add(1) > int64(s.cfg.MaxConnections) {
+		s.conns.Add(-1)
+		s.reject(ctx, nc)
+		return
+	}
+	s.track(nc)
+	s.wg.Go(func() {
+		defer s.conns.Add(-1)
+		defer s.untrack(nc)
+		s.handle(ctx, nc)
+	})
+}
+
+// reject refuses a socket past the connection limit, with a Refuse when
+// few are being refused already.
+func (s *server) reject(ctx context.Context, nc net.Conn) {
+	select {
+	case s.rejecters <- struct{}{}:
+	default:
+		nc.Close()
+		return
+	}
+	s.log.Warn("connection limit reached: refusing a client", "remote", nc.RemoteAddr().String(), "max", s.cfg.MaxConnections)
+	s.track(nc)
+	s.wg.Go(func() {
+		defer func() { <-s.rejecters }()
+		defer s.untrack(nc)
+		msg := "this relay has reached its connection limit; try again later"
+		relayconn.Reject(ctx, nc, wire.Refusal{Code: wire.RefuseLimit, Message: msg}, min(s.cfg.HandshakeTimeout, 2*time.Second))
+	})
+}
+
+// handle runs one socket from its handshake to its end. The identity's
+// peer is attached to the router when its claim succeeds, just before
+// Welcome (see peer).
+func (s *server) handle(ctx context.Context, nc net.Conn) {
+	var p *peer
+	cfg := s.accept
+	cfg.Claim = func(name identity.Name, key identity.PublicKey) error {
+		if err := s.dir.Claim(name, key); errors.Is(err, directory.ErrNameTaken) {
+			s.log.Info("claim refused", "identity", string(name), "fp", key.Fingerprint(), "remote", nc.RemoteAddr().String(), "err", err)
+			return err
+		} else if err != nil {
+			s.log.Error("directory claim failed", "identity", string(name), "err", err)
+			return wire.Refusal{Code: wire.RefuseUnknown, Message: "the relay could not record the claim of the name; try again later"}
+		}
+		p = newPeer(s, name, key, nc.RemoteAddr().String())
+		s.router.Attach(name, p)
+		return nil
+	}
+	c, err := relayconn.Accept(ctx, nc, cfg)
+	if err != nil {
+		if p != nil {
+			p.release()
+			p.requeue()
+		}
+		if ctx.Err() == nil {
+			s.log.Debug("handshake failed", "remote", nc.RemoteAddr().String(), "err", err)
+		}
+		return
+	}
+	p.run(c)
+}
+
+func (s *server) track(nc net.Conn) {
+	s.mu.Lock()
+	s.sockets[nc] = struct{}{}
+	s.mu.Unlock()
+}
+
+func (s *server) untrack(nc net.Conn) {
+	s.mu.Lock()
+	delete(s.sockets, nc)
+	s.mu.Unlock()
+	nc.Close()
+}
+
+// closeAll closes every socket, which ends the goroutine of each.
+func (s *server) closeAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for nc := range s.sockets {
+		nc.Close()
+	}
+}

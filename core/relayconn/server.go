@@ -1,0 +1,213 @@
+package relayconn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"time"
+
+	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/wire"
+)
+
+// ServerConfig is the relay side of a handshake.
+type ServerConfig struct {
+	// Key is the relay's long-term key, which it proves to every client.
+	Key identity.PrivateKey
+
+	// Claim is called once the client has proved its key, before Welcome:
+	// the directory binds the name to the key, or refuses. An error that
+	// is a wire.Refusal is sent as it is; any other is sent as
+	// RefuseNameTaken. nil accepts every client.
+	Claim func(identity.Name, identity.PublicKey) error
+
+	// Welcome is sent to every client admitted; Accept sets its clock.
+	// Its MaxFrame is also the largest payload read from the client.
+	Welcome wire.Welcome
+
+	// Timeout bounds the whole handshake; 0 means
+	// DefaultHandshakeTimeout. A deadline on the context also applies.
+	Timeout time.Duration
+
+	// Rand is the source of the challenge; nil means crypto/rand. Tests
+	// set it to replay a recorded handshake.
+	Rand io.Reader
+}
+
+// handshakeBufLen holds the largest handshake frame a client sends: an
+// unauthenticated client gets no more memory than this.
+const handshakeBufLen = 256
+
+// Accept runs the relay side of the handshake on nc and returns the
+// connection of the client it admitted; Conn.Name and Conn.Peer say who.
+// A client that breaks the protocol, fails its proof, claims a name bound
+// to another key or is too slow gets a Refuse saying why; on any error nc
+// is closed.
+func Accept(ctx context.Context, nc net.Conn, cfg ServerConfig) (*Conn, error) {
+	c, err := serverHandshake(ctx, nc, cfg)
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// refusal is a handshake failure the client is told about.
+type refusal struct {
+	wire.Refusal
+	err error // what the relay logs
+}
+
+func (r *refusal) Error() string { return r.err.Error() }
+func (r *refusal) Unwrap() error { return r.err }
+
+// refuse builds a refusal that sends r and returns err.
+func refuse(code wire.RefuseCode, msg string, err error) error {
+	return &refusal{Refusal: wire.Refusal{Code: code, Message: msg}, err: err}
+}
+
+func serverHandshake(ctx context.Context, nc net.Conn, cfg ServerConfig) (*Conn, error) {
+	if cfg.Key.IsZero() {
+		return nil, errors.New("relayconn: the server config has no relay key")
+	}
+	disarm := armDeadline(ctx, nc, cfg.Timeout)
+	defer disarm()
+	var buf [handshakeBufLen]byte
+	name, clientKey, err := checkClient(ctx, nc, buf[:], cfg)
+	if err == nil {
+		err = claim(cfg.Claim, name, clientKey)
+	}
+	w := cfg.Welcome
+	w.RelayTimeMillis = time.Now().UnixMilli()
+	if err == nil {
+		err = writePayload(nc, w)
+		if err != nil {
+			err = handshakeError(ctx, "send welcome", err)
+		}
+	}
+	if r, ok := errors.AsType[*refusal](err); ok && ctx.Err() == nil {
+		writeRefusal(nc, r.Refusal)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !disarm() {
+		return nil, handshakeError(ctx, "handshake", context.Cause(ctx))
+	}
+	nc.SetDeadline(time.Time{})
+	return newConn(nc, wire.NewReader(nc, int(w.MaxFrame)), false, name, clientKey, w), nil
+}
+
+// checkClient reads the ClientHello, proves the relay's key, and checks
+// the client's proof. It returns the name and key the client proved.
+func checkClient(ctx context.Context, nc net.Conn, buf []byte, cfg ServerConfig) (identity.Name, identity.PublicKey, error) {
+	hello, err := readHello(ctx, nc, buf)
+	if err != nil {
+		return "", identity.PublicKey{}, err
+	}
+	name, err := identity.ParseName(hello.Name)
+	if err != nil {
+		return "", identity.PublicKey{}, refuse(wire.RefuseMalformed, err.Error(), fmt.Errorf("relayconn: %w: %w", wire.ErrMalformed, err))
+	}
+	clientKey, err := peerKey(hello.Pub)
+	if err != nil {
+		return "", identity.PublicKey{}, refuse(wire.RefuseBadAuth, "the client key is weak or not in canonical form", keyError(string(name), err))
+	}
+	mine, err := challenge(cfg.Rand)
+	if err != nil {
+		return "", identity.PublicKey{}, err
+	}
+	proof := cfg.Key.SealTo(clientKey, wire.ServerProofPlaintext(hello.Challenge))
+	sh := wire.ServerHello{RelayPub: cfg.Key.Public().Raw(), Challenge: mine, Proof: proof}
+	if err := writePayload(nc, sh); err != nil {
+		return "", identity.PublicKey{}, handshakeError(ctx, "send server-hello", err)
+	}
+	if err := readAuth(ctx, nc, buf, cfg.Key, clientKey, mine, name); err != nil {
+		return "", identity.PublicKey{}, err
+	}
+	return name, clientKey, nil
+}
+
+// readHello reads the first frame, which must be a ClientHello of this
+// protocol version.
+func readHello(ctx context.Context, nc net.Conn, buf []byte) (wire.ClientHello, error) {
+	t, payload, err := readHandshakeFrame(ctx, nc, buf, "read client-hello")
+	if err != nil {
+		return wire.ClientHello{}, err
+	}
+	if t != wire.FrameClientHello {
+		err := fmt.Errorf("relayconn: %w: first frame is %s, want client-hello (not an nport client?)", wire.ErrMalformed, t)
+		return wire.ClientHello{}, refuse(wire.RefuseMalformed, "want a client-hello frame first", err)
+	}
+	hello, err := wire.ParseClientHello(payload)
+	switch {
+	case errors.Is(err, wire.ErrVersion):
+		msg := fmt.Sprintf("this relay speaks nport protocol %d: upgrade the older side", wire.ProtocolVersion)
+		return wire.ClientHello{}, refuse(wire.RefuseVersion, msg, fmt.Errorf("relayconn: %w", err))
+	case err != nil:
+		return wire.ClientHello{}, refuse(wire.RefuseMalformed, err.Error(), fmt.Errorf("relayconn: %w", err))
+	}
+	return hello, nil
+}
+
+// readAuth reads the ClientAuth and checks its proof over the relay's
+// challenge and the name of the hello.
+func readAuth(ctx context.Context, nc net.Conn, buf []byte, key identity.PrivateKey, clientKey identity.PublicKey, mine [wire.ChallengeLen]byte, name identity.Name) error {
+	t, payload, err := readHandshakeFrame(ctx, nc, buf, "read client-auth")
+	switch {
+	case err != nil:
+		return err
+	case t == wire.FrameRefuse:
+		return refused(payload, string(name))
+	case t != wire.FrameClientAuth:
+		err := fmt.Errorf("relayconn: %w: got a %s frame from %s, want client-auth", wire.ErrMalformed, t, name)
+		return refuse(wire.RefuseMalformed, "want a client-auth frame", err)
+	}
+	auth, err := wire.ParseClientAuth(payload)
+	if err != nil {
+		return refuse(wire.RefuseMalformed, err.Error(), fmt.Errorf("relayconn: %w", err))
+	}
+	plain, err := key.OpenFrom(clientKey, auth.Proof)
+	if err != nil || !wire.CheckClientProof(plain, mine, string(name)) {
+		err := fmt.Errorf("%w: %s did not prove key %s", ErrBadProof, name, clientKey.Fingerprint())
+		return refuse(wire.RefuseBadAuth, "the proof of the client key did not check", err)
+	}
+	return nil
+}
+
+// readHandshakeFrame reads one frame into buf straight from the socket:
+// the client sends nothing past its handshake frames before Welcome, so
+// nothing is read ahead, and a frame larger than buf is refused unread.
+func readHandshakeFrame(ctx context.Context, nc net.Conn, buf []byte, what string) (wire.FrameType, []byte, error) {
+	t, payload, err := wire.ReadFrame(nc, buf)
+	switch {
+	case err == nil:
+		return t, payload, nil
+	case errors.Is(err, wire.ErrFrameTooLarge):
+		return t, nil, refuse(wire.RefuseMalformed, "handshake frame too large", fmt.Errorf("relayconn: %s: %w", what, err))
+	case ctx.Err() == nil && errors.Is(err, os.ErrDeadlineExceeded):
+		msg := "the handshake did not finish in time"
+		return t, nil, refuse(wire.RefuseTimeout, msg, handshakeError(ctx, what, err))
+	}
+	return t, nil, handshakeError(ctx, what, err)
+}
+
+// claim asks the directory for the name, turning its refusal into the
+// one the client sees.
+func claim(fn func(identity.Name, identity.PublicKey) error, name identity.Name, key identity.PublicKey) error {
+	if fn == nil {
+		return nil
+	}
+	err := fn(name, key)
+	if err == nil {
+		return nil
+	}
+	if r, ok := errors.AsType[wire.Refusal](err); ok {
+		return &refusal{Refusal: r, err: fmt.Errorf("relayconn: claim %s: %w", name, err)}
+	}
+	msg := fmt.Sprintf("%s is bound to another key on this relay (its operator can release it with `nport relay directory remove %s`)", name, name)
+	return refuse(wire.RefuseNameTaken, msg, fmt.Errorf("relayconn: claim %s with key %s: %w", name, key.Fingerprint(), err))
+}
