@@ -11,11 +11,15 @@ import (
 
 	"github.com/nport/nport/applets"
 	"github.com/nport/nport/applets/keys"
+	"github.com/nport/nport/applets/relay"
+	"github.com/nport/nport/applets/rendezvous"
 )
 
 // registry is the table of applets this binary holds.
 var registry = applets.NewRegistry(
 	applets.Applet{Command: keys.Command},
+	applets.Applet{Command: relay.Command},
+	applets.Applet{Command: rendezvous.Command, Links: []string{"srvd"}},
 )
 
 func main() {
