@@ -1,0 +1,137 @@
+package dialer
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"os"
+	"strings"
+)
+
+// Proxy values that turn the proxy off, whatever the environment says.
+const (
+	ProxyNone   = "none"
+	ProxyDirect = "direct"
+)
+
+// proxyURL is a parsed proxy setting, with where it came from so that an
+// error can point at the right knob.
+type proxyURL struct {
+	addr   string // host:port
+	user   *url.Userinfo
+	source string // "--proxy" or the environment variable's name
+}
+
+// proxyFor returns the proxy to reach addr through, or nil to go direct.
+// setting is Options.Proxy.
+func proxyFor(addr, setting string) (*proxyURL, error) {
+	switch strings.ToLower(setting) {
+	case ProxyNone, ProxyDirect:
+		return nil, nil
+	case "":
+	default:
+		return parseProxy(setting, "--proxy")
+	}
+	name, value := firstEnv("HTTPS_PROXY", "https_proxy")
+	if value == "" {
+		return nil, nil
+	}
+	_, noProxy := firstEnv("NO_PROXY", "no_proxy")
+	if bypass(addr, noProxy) {
+		return nil, nil
+	}
+	return parseProxy(value, name)
+}
+
+// firstEnv returns the first of the variables that is set, and its value.
+func firstEnv(names ...string) (string, string) {
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			return n, v
+		}
+	}
+	return "", ""
+}
+
+// parseProxy reads "http://[user:pass@]host[:port]"; a value without a
+// scheme is taken as http, as curl does.
+func parseProxy(s, source string) (*proxyURL, error) {
+	if !strings.Contains(s, "://") {
+		s = "http://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		// url.Error repeats the URL, password and all: keep only its cause.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("bad proxy %s: want http://[user:pass@]host:port (check %s): %w", redact(s), source, err)
+	}
+	if u.Scheme != "http" {
+		return nil, fmt.Errorf("bad proxy %s: only http:// proxies (HTTP CONNECT) are supported (check %s)", redact(s), source)
+	}
+	if u.Hostname() == "" {
+		return nil, fmt.Errorf("bad proxy %s: no host: want http://[user:pass@]host:port (check %s)", redact(s), source)
+	}
+	port := u.Port()
+	if port == "" {
+		port = "80"
+	}
+	return &proxyURL{addr: net.JoinHostPort(u.Hostname(), port), user: u.User, source: source}, nil
+}
+
+// redact hides a password in a proxy URL before it goes into an error.
+func redact(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		if at := strings.LastIndex(s, "@"); at >= 0 {
+			return "…@" + s[at+1:]
+		}
+		return s
+	}
+	return u.Redacted()
+}
+
+// bypass reports whether NO_PROXY (a comma list) says to reach addr
+// directly. Entries are "*" (everything), a host name (that host and its
+// subdomains), ".example.com" (subdomains only), an IP address or a CIDR
+// prefix, each optionally with ":port" to match that port only.
+func bypass(addr, noProxy string) bool {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	for _, entry := range strings.Split(noProxy, ",") {
+		entry = strings.ToLower(strings.TrimSpace(entry))
+		if entry == "*" {
+			return true
+		}
+		if entry != "" && matchEntry(host, port, entry) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchEntry matches one NO_PROXY entry against host and port.
+func matchEntry(host, port, entry string) bool {
+	if prefix, err := netip.ParsePrefix(entry); err == nil {
+		ip, err := netip.ParseAddr(host)
+		return err == nil && prefix.Contains(ip.Unmap())
+	}
+	if h, p, err := net.SplitHostPort(entry); err == nil {
+		if p != port {
+			return false
+		}
+		entry = h
+	}
+	entry = strings.TrimSuffix(strings.Trim(entry, "[]"), ".")
+	if strings.HasPrefix(entry, ".") {
+		return strings.HasSuffix(host, entry)
+	}
+	return host == entry || strings.HasSuffix(host, "."+entry)
+}

@@ -1,0 +1,210 @@
+package relayclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nport/nport/core/backoff"
+	"github.com/nport/nport/core/dialer"
+	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/relayconn"
+	"github.com/nport/nport/wire"
+)
+
+// Run connects to the relay and keeps connected, reconnecting with backoff
+// after every failure, until ctx ends (it returns ctx's error) or the
+// relay cannot be used without a person's decision: its key changed, or it
+// refused this identity (name taken, bad proof, version). Run may be
+// called once; Messages is closed when it returns.
+func (c *Client) Run(ctx context.Context) error {
+	c.mu.Lock()
+	started := c.started
+	c.started = true
+	c.mu.Unlock()
+	if started {
+		return errors.New("relayclient: Run called twice")
+	}
+	err := c.run(ctx)
+	c.mu.Lock()
+	c.runErr = err
+	c.mu.Unlock()
+	close(c.done)
+	close(c.inbox)
+	return err
+}
+
+// run is the reconnect loop.
+func (c *Client) run(ctx context.Context) error {
+	b := backoff.New(c.cfg.Backoff)
+	for {
+		conn, err := c.connect(ctx)
+		if ctx.Err() != nil {
+			if conn != nil {
+				conn.Close()
+			}
+			return context.Cause(ctx)
+		}
+		if err != nil {
+			if fatal(err) {
+				c.log.Error("the relay cannot be used", "err", err)
+				return err
+			}
+			c.setLastErr(err)
+			delay := b.Next()
+			c.log.Warn("cannot connect to the relay", "err", err, "retry_in", delay.Round(time.Millisecond))
+			if err := sleep(ctx, delay); err != nil {
+				return err
+			}
+			continue
+		}
+		up := time.Now()
+		err = c.serve(ctx, conn)
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		if fatal(err) {
+			c.log.Error("the relay refused this identity", "err", err)
+			return c.explain(err)
+		}
+		c.setLastErr(err)
+		b.Ended(time.Since(up))
+		delay := b.Next()
+		c.log.Warn("lost the relay connection", "err", err, "up_for", time.Since(up).Round(time.Second), "retry_in", delay.Round(time.Millisecond))
+		if err := sleep(ctx, delay); err != nil {
+			return err
+		}
+	}
+}
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+// setLastErr records the latest connection failure for WaitReady.
+func (c *Client) setLastErr(err error) {
+	c.mu.Lock()
+	c.lastErr = err
+	c.mu.Unlock()
+}
+
+// connect dials the relay and runs the handshake, within the handshake
+// timeout.
+func (c *Client) connect(ctx context.Context) (*relayconn.Conn, error) {
+	hctx, cancel := context.WithTimeout(ctx, c.cfg.HandshakeTimeout)
+	defer cancel()
+	nc, err := dialer.Dial(hctx, c.addr, c.dialOpts)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := relayconn.Handshake(hctx, nc, relayconn.ClientConfig{
+		Identity:      c.cfg.Identity,
+		CheckRelayKey: c.checkRelayKey,
+		Timeout:       c.cfg.HandshakeTimeout,
+	})
+	if err != nil {
+		return nil, c.explain(fmt.Errorf("relay %s: %w", c.addr, err))
+	}
+	return conn, nil
+}
+
+// checkRelayKey accepts the relay's key if it is the one pinned (up front
+// with --relay-key, or in known_identities), and pins it if none is.
+func (c *Client) checkRelayKey(key identity.PublicKey) error {
+	err := c.known.Check(c.subject, key)
+	if !errors.Is(err, identity.ErrUnknown) {
+		return err
+	}
+	if err := c.known.Pin(c.subject, key); err != nil {
+		return err
+	}
+	c.log.Info("pinned the relay's key on first use", "key", key.Fingerprint(), "file", c.known.Path())
+	return nil
+}
+
+// serve runs one connection: it sends what was held for it, then reads
+// until it ends, and returns why it ended.
+func (c *Client) serve(ctx context.Context, conn *relayconn.Conn) error {
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	defer conn.Close()
+	// The held messages go out while this loop already reads, so that the
+	// relay's statuses for a long backlog never pile up unread.
+	l := &link{conn: conn, down: make(chan struct{})}
+	installed := make(chan struct{})
+	go func() {
+		defer close(installed)
+		c.install(l)
+	}()
+	defer func() {
+		<-installed
+		c.uninstall(l)
+	}()
+	for {
+		v, err := conn.Next()
+		if err != nil {
+			return err
+		}
+		c.handle(v)
+	}
+}
+
+// install makes conn the live connection and sends the held messages
+// first, before any new one can pass them.
+func (c *Client) install(l *link) {
+	conn := l.conn
+	c.sendMu.Lock()
+	defer c.sendMu.Unlock()
+	c.mu.Lock()
+	c.link = l
+	c.relayKey = conn.Peer()
+	c.lastErr = nil
+	close(c.live)
+	select {
+	case <-c.ready:
+	default:
+		close(c.ready)
+	}
+	c.mu.Unlock()
+	c.log.Info("connected to the relay", "identity", c.cfg.Identity.Name, "key", conn.Peer().Fingerprint(),
+		"keepalive", conn.Welcome().Keepalive())
+	c.flush(l)
+}
+
+// uninstall forgets l: senders hold their messages again, and the
+// statuses of what was sent on it will never come.
+func (c *Client) uninstall(l *link) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.link = nil
+	c.live = make(chan struct{})
+	close(l.down)
+	clear(c.sends)
+}
+
+// handle dispatches one frame from the relay.
+func (c *Client) handle(v any) {
+	switch v := v.(type) {
+	case wire.Recv:
+		c.receive(v)
+	case wire.LookupReply:
+		c.mu.Lock()
+		ch := c.looks[v.ReqID]
+		delete(c.looks, v.ReqID)
+		c.mu.Unlock()
+		if ch != nil {
+			ch <- v // buffered for this one reply
+		}
+	case wire.SendStatus:
+		c.sendStatus(v)
+	}
+}

@@ -1,0 +1,116 @@
+package relayclient
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/nport/nport/core/config"
+	"github.com/nport/nport/core/dialer"
+	"github.com/nport/nport/core/identity"
+)
+
+// DefaultPort is the relay port assumed when --relay names a host only.
+const DefaultPort = 7020
+
+// Flag names of the relay settings, equal to their toml keys.
+const (
+	FlagRelay    = "relay"
+	FlagRelayKey = "relay-key"
+	FlagRelayTLS = "relay-tls"
+	FlagRelayCA  = "relay-ca"
+	FlagProxy    = "proxy"
+)
+
+// Settings say how to reach the relay. Every applet that talks through a
+// relay embeds them in its Config, so they are set the same way
+// everywhere: flags, NPORT_* variables, or the applet's TOML section.
+type Settings struct {
+	// Relay is the relay's HOST:PORT (a host alone means port DefaultPort).
+	Relay string `toml:"relay"`
+	// RelayKey, if set, is the relay's key ("nport-pub:…"), pinned up
+	// front: the relay must prove it, and it is not written to the pins
+	// file. Without it the first key seen is pinned (trust on first use).
+	RelayKey string `toml:"relay-key"`
+	// RelayTLS wraps the connection in TLS.
+	RelayTLS bool `toml:"relay-tls"`
+	// RelayCA is a PEM file of the CAs to trust for the relay's TLS
+	// certificate instead of the system's; it implies RelayTLS.
+	RelayCA string `toml:"relay-ca"`
+	// Proxy is an http:// proxy URL for HTTP CONNECT; empty means
+	// HTTPS_PROXY from the environment, "none" means no proxy.
+	Proxy string `toml:"proxy"`
+}
+
+// Flags defines the relay settings' flags, with their NPORT_* variables,
+// in the "relay" category.
+func Flags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: FlagRelay, Usage: "the relay, `HOST:PORT` (port 7020 if left out)", EnvVars: config.Env(FlagRelay), Category: "relay"},
+		&cli.StringFlag{Name: FlagRelayKey, Usage: "the relay's key, `nport-pub:…`, pinned up front (default: pin the first key seen)", EnvVars: config.Env(FlagRelayKey), Category: "relay"},
+		&cli.BoolFlag{Name: FlagRelayTLS, Usage: "connect to the relay over TLS", EnvVars: config.Env(FlagRelayTLS), Category: "relay"},
+		&cli.StringFlag{Name: FlagRelayCA, Usage: "PEM `FILE` of the CAs to trust for the relay's TLS certificate (implies --relay-tls; default: the system's)", EnvVars: config.Env(FlagRelayCA), Category: "relay"},
+		&cli.StringFlag{Name: FlagProxy, Usage: "HTTP proxy for the relay connection, `URL` http://[user:pass@]host:port, or none (default: HTTPS_PROXY)", EnvVars: config.Env(FlagProxy), Category: "relay"},
+	}
+}
+
+// ErrNoRelay means no relay address was given.
+var ErrNoRelay = errors.New("no relay: set --relay HOST:PORT, NPORT_RELAY or relay in the config file")
+
+// Addr returns the relay's HOST:PORT, with DefaultPort if none was given.
+func (s Settings) Addr() (string, error) {
+	if s.Relay == "" {
+		return "", ErrNoRelay
+	}
+	host, port, err := net.SplitHostPort(s.Relay)
+	if err != nil {
+		// No port, or a bare IPv6 address: take it all as the host.
+		host, port = strings.Trim(s.Relay, "[]"), strconv.Itoa(DefaultPort)
+	}
+	if n, perr := strconv.ParseUint(port, 10, 16); host == "" || perr != nil || n == 0 {
+		return "", fmt.Errorf("bad --relay %q: want HOST:PORT", s.Relay)
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// PinnedKey returns the key of RelayKey, or the zero key if it is empty.
+func (s Settings) PinnedKey() (identity.PublicKey, error) {
+	if s.RelayKey == "" {
+		return identity.PublicKey{}, nil
+	}
+	k, err := identity.ParsePublicKey(s.RelayKey)
+	if err != nil {
+		return identity.PublicKey{}, fmt.Errorf("bad --relay-key: %w", err)
+	}
+	return k, nil
+}
+
+// DialOptions returns how to dial the relay: TLS with the CA file if
+// asked, and the proxy.
+func (s Settings) DialOptions() (dialer.Options, error) {
+	opts := dialer.Options{Proxy: s.Proxy}
+	if !s.RelayTLS && s.RelayCA == "" {
+		return opts, nil
+	}
+	opts.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
+	if s.RelayCA == "" {
+		return opts, nil
+	}
+	pem, err := os.ReadFile(s.RelayCA)
+	if err != nil {
+		return opts, fmt.Errorf("read --relay-ca: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return opts, fmt.Errorf("--relay-ca %s holds no PEM certificate", s.RelayCA)
+	}
+	opts.TLS.RootCAs = pool
+	return opts, nil
+}
