@@ -10,6 +10,9 @@ import (
 	"syscall"
 
 	"github.com/nport/nport/applets"
+	"github.com/nport/nport/applets/client"
+	"github.com/nport/nport/applets/daemon"
+	"github.com/nport/nport/applets/demo"
 	"github.com/nport/nport/applets/keys"
 	"github.com/nport/nport/applets/relay"
 	"github.com/nport/nport/applets/rendezvous"
@@ -17,6 +20,9 @@ import (
 
 // registry is the table of applets this binary holds.
 var registry = applets.NewRegistry(
+	applets.Applet{Command: client.Command, Links: []string{"sshnp"}},
+	applets.Applet{Command: daemon.Command, Links: []string{"sshnpd"}},
+	applets.Applet{Command: demo.Command},
 	applets.Applet{Command: keys.Command},
 	applets.Applet{Command: relay.Command},
 	applets.Applet{Command: rendezvous.Command, Links: []string{"srvd"}},

@@ -1,0 +1,64 @@
+package client
+
+import (
+	"github.com/urfave/cli/v2"
+
+	"github.com/nport/nport/core/config"
+	"github.com/nport/nport/core/logging"
+	"github.com/nport/nport/core/relayclient"
+)
+
+// Command is `nport client`, also started as `sshnp`.
+var Command = &cli.Command{
+	Name:  "client",
+	Usage: "reach a device: ssh to it, or offer its port on 127.0.0.1 or stdin/stdout",
+	Description: "By default the client runs ssh through the tunnel and exits with its status. With -x it\n" +
+		"prints the ssh command and serves the tunnel in the background until it is idle; with\n" +
+		"--stdio it is an ssh ProxyCommand.",
+	Flags:  append(append(clientFlags(), relayclient.Flags()...), config.CommonFlags()...),
+	Action: runCommand,
+}
+
+func clientFlags() []cli.Flag {
+	d := Defaults()
+	env := config.Env
+	return []cli.Flag{
+		&cli.StringFlag{Name: "from", Aliases: []string{"f"}, Usage: "your identity, @name", EnvVars: env("from")},
+		&cli.StringFlag{Name: "to", Aliases: []string{"t"}, Usage: "the device's identity, @name", EnvVars: env("to")},
+		&cli.StringFlag{Name: "device", Aliases: []string{"d"}, Value: d.Device, Usage: "the device's name under that identity", EnvVars: env("device")},
+		&cli.StringFlag{Name: "srvd", Aliases: []string{"r"}, Value: d.Srvd, Usage: "the rendezvous's identity", EnvVars: env("srvd")},
+		&cli.IntFlag{Name: "local-port", Aliases: []string{"l"}, Usage: "port on 127.0.0.1 for the tunnel; 0 picks one", EnvVars: env("local-port")},
+		&cli.StringFlag{Name: "remote-user-name", Aliases: []string{"u"}, Usage: "user on the device (default: $USER)", EnvVars: env("remote-user-name")},
+		&cli.StringFlag{Name: "identity-file", Aliases: []string{"i"}, Usage: "ssh private key, passed to ssh -i", EnvVars: env("identity-file")},
+		&cli.StringFlag{Name: "send-ssh-public-key", Aliases: []string{"s"}, Usage: "ssh public key file for the daemon to authorize (it needs --sshpublickey)", EnvVars: env("send-ssh-public-key")},
+		&cli.StringSliceFlag{Name: "local-ssh-options", Aliases: []string{"o"}, Usage: "more ssh options, each passed as -o", EnvVars: env("local-ssh-options")},
+		&cli.StringFlag{Name: "remote-host", Value: d.RemoteHost, Usage: "target host, as the device sees it", EnvVars: env("remote-host")},
+		&cli.IntFlag{Name: "remote-port", Aliases: []string{"p"}, Usage: "target port on the device (default: its sshd, usually 22)", EnvVars: env("remote-port")},
+		&cli.DurationFlag{Name: "idle-timeout", Value: d.IdleTimeout, Usage: "with -x, end the tunnel after it has been unused this long", EnvVars: env("idle-timeout")},
+		&cli.BoolFlag{Name: "output-execution-command", Aliases: []string{"x"}, Usage: "print the ssh command and serve the tunnel in the background", EnvVars: env("output-execution-command")},
+		&cli.BoolFlag{Name: "stdio", Usage: "the tunnel on stdin/stdout, for ssh -o ProxyCommand", EnvVars: env("stdio")},
+		&cli.DurationFlag{Name: "timeout", Value: d.Timeout, Usage: "how long to wait for each answer", EnvVars: env("timeout")},
+		&cli.StringFlag{Name: "ssh", Value: d.SSH, Usage: "the ssh program to run", EnvVars: env("ssh")},
+	}
+}
+
+func runCommand(c *cli.Context) error {
+	cfg := Defaults()
+	common, err := config.Resolve(c, "client", &cfg)
+	if err != nil {
+		return err
+	}
+	cfg.Home = common.Home
+	format := common.LogFormat
+	if format == logging.FormatAuto && !common.Verbose && common.LogLevel == "info" {
+		// A person at a terminal wants ssh's output, not ours: only
+		// warnings and errors unless asked.
+		common.LogLevel = "warn"
+	}
+	cfg.Logger, err = logging.New(c.App.ErrWriter, logging.Options{Format: format, Level: common.LogLevel, Verbose: common.Verbose})
+	if err != nil {
+		return err
+	}
+	cfg.Stdin, cfg.Stdout, cfg.Stderr = c.App.Reader, c.App.Writer, c.App.ErrWriter
+	return Run(c.Context, cfg)
+}

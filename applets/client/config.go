@@ -1,0 +1,71 @@
+package client
+
+import (
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/nport/nport/core/relayclient"
+)
+
+// Config is one client run: the settings of `nport client`, each with the
+// flag of the same name and a key of that name in the [client] section.
+type Config struct {
+	relayclient.Settings
+
+	// From is the person's identity, To the device's.
+	From string `toml:"from"`
+	To   string `toml:"to"`
+	// Device names the daemon among those of To.
+	Device string `toml:"device"`
+	// Srvd is the rendezvous's identity.
+	Srvd string `toml:"srvd"`
+	// LocalPort is the port the tunnel is offered on, on 127.0.0.1; 0
+	// picks a free one.
+	LocalPort int `toml:"local-port"`
+	// RemoteUserName is the ssh user on the device ($USER if empty).
+	RemoteUserName string `toml:"remote-user-name"`
+	// IdentityFile is passed to ssh as -i.
+	IdentityFile string `toml:"identity-file"`
+	// SendSSHPublicKey is a public key file the daemon installs for us.
+	SendSSHPublicKey string `toml:"send-ssh-public-key"`
+	// LocalSSHOptions are more ssh options, each passed as -o.
+	LocalSSHOptions []string `toml:"local-ssh-options"`
+	// RemoteHost and RemotePort name the target as the device sees it;
+	// port 0 is the device's sshd (the daemon's --local-sshd-port).
+	RemoteHost string `toml:"remote-host"`
+	RemotePort int    `toml:"remote-port"`
+	// IdleTimeout ends a background tunnel (-x) with no connection for
+	// this long.
+	IdleTimeout time.Duration `toml:"idle-timeout"`
+	// OutputExecutionCommand prints the ssh command and serves the tunnel
+	// in the background.
+	OutputExecutionCommand bool `toml:"output-execution-command"`
+	// Stdio offers the tunnel on stdin/stdout, for ssh's ProxyCommand.
+	Stdio bool `toml:"stdio"`
+	// Timeout bounds each answer: rendezvous, daemon, pairing.
+	Timeout time.Duration `toml:"timeout"`
+	// SSH is the ssh program run by default.
+	SSH string `toml:"ssh"`
+
+	// Home is the nport home (keys, pins).
+	Home string `toml:"-"`
+	// Logger receives the client's logs; nil discards them.
+	Logger *slog.Logger `toml:"-"`
+	// Stdin, Stdout and Stderr are the person's terminal.
+	Stdin          io.Reader `toml:"-"`
+	Stdout, Stderr io.Writer `toml:"-"`
+}
+
+// Defaults returns the settings used when neither file, env nor flags say
+// otherwise.
+func Defaults() Config {
+	return Config{
+		Device:      "default",
+		Srvd:        "@rv",
+		RemoteHost:  "localhost",
+		IdleTimeout: 15 * time.Second,
+		Timeout:     10 * time.Second,
+		SSH:         "ssh",
+	}
+}

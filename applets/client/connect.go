@@ -1,0 +1,300 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nport/nport/core/dialer"
+	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/logging"
+	"github.com/nport/nport/core/record"
+	"github.com/nport/nport/core/relayclient"
+	"github.com/nport/nport/core/seal"
+	"github.com/nport/nport/core/session"
+	"github.com/nport/nport/core/tunnel"
+	"github.com/nport/nport/wire"
+)
+
+// Step is one stage of a session's set-up and how long it took.
+type Step struct {
+	Name string
+	Took time.Duration
+}
+
+// Session is an open tunnel to a device.
+type Session struct {
+	ID     session.ID
+	Tunnel *tunnel.Tunnel
+	// Steps are the set-up's stages, in order, for the demo and -v logs.
+	Steps []Step
+
+	relay  *relayclient.Client
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// Close ends the tunnel and the relay connection.
+func (s *Session) Close() error {
+	err := s.Tunnel.Close()
+	s.cancel()
+	<-s.done
+	return err
+}
+
+// Total is the whole set-up time.
+func (s *Session) Total() time.Duration {
+	var t time.Duration
+	for _, st := range s.Steps {
+		t += st.Took
+	}
+	return t
+}
+
+// Connect opens a session to the device: relay connection, session from
+// the rendezvous, the daemon's consent, pairing, and the encrypted tunnel.
+// The relay connection lives as long as the session.
+func Connect(ctx context.Context, cfg Config) (*Session, error) {
+	c, err := newConnector(cfg)
+	if err != nil {
+		return nil, err
+	}
+	rctx, cancel := context.WithCancel(context.Background())
+	s := &Session{ID: session.NewID(), relay: c.relay, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		c.relay.Run(rctx)
+	}()
+	if err := c.open(ctx, s); err != nil {
+		cancel()
+		<-s.done
+		return nil, err
+	}
+	return s, nil
+}
+
+// connector holds what the set-up needs.
+type connector struct {
+	cfg   Config
+	log   *slog.Logger
+	from  identity.Name
+	to    identity.Name
+	srvd  identity.Name
+	relay *relayclient.Client
+}
+
+func newConnector(cfg Config) (*connector, error) {
+	c := &connector{cfg: cfg, log: cfg.Logger}
+	if c.log == nil {
+		c.log = logging.Discard()
+	}
+	var err error
+	for _, n := range []struct {
+		flag, value string
+		dst         *identity.Name
+	}{{"--from", cfg.From, &c.from}, {"--to", cfg.To, &c.to}, {"--srvd", cfg.Srvd, &c.srvd}} {
+		if *n.dst, err = identity.ParseName(n.value); err != nil {
+			return nil, fmt.Errorf("%s: %w", n.flag, err)
+		}
+	}
+	id, err := c.loadIdentity()
+	if err != nil {
+		return nil, err
+	}
+	c.relay, err = relayclient.New(relayclient.Config{Settings: cfg.Settings, Identity: id, Home: cfg.Home, Logger: c.log})
+	return c, err
+}
+
+// loadIdentity loads --from, creating it on first use: the person then
+// gives the printed line to the device's operator.
+func (c *connector) loadIdentity() (identity.Identity, error) {
+	store := identity.Store{Dir: c.cfg.Home}
+	id, err := store.Load(c.from)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return id, err
+	}
+	if id, err = store.Create(c.from); err == nil && c.cfg.Stderr != nil {
+		fmt.Fprintf(c.cfg.Stderr, "created identity %s; the device's daemon must name it with --manager %s\n", id.Name, id.Name)
+	}
+	return id, err
+}
+
+// open runs the set-up, recording each step.
+func (c *connector) open(ctx context.Context, s *Session) error {
+	step := func(name string, f func(context.Context) error) error {
+		start := time.Now()
+		sctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+		defer cancel()
+		err := f(sctx)
+		s.Steps = append(s.Steps, Step{name, time.Since(start)})
+		c.log.Debug("set-up step", "step", name, "took", time.Since(start), "err", err)
+		return err
+	}
+	var grant wire.SessionGrant
+	var eph identity.PrivateKey
+	var peer identity.PublicKey
+	var conn net.Conn
+	err := step("relay connection", c.relay.WaitReady)
+	if err == nil {
+		err = step("session from "+string(c.srvd), func(ctx context.Context) error { return c.askRendezvous(ctx, s.ID, &grant) })
+	}
+	if err == nil {
+		err = step("daemon "+string(c.to)+" joins", func(ctx context.Context) (err error) {
+			eph, peer, err = c.askDaemon(ctx, s.ID, grant)
+			return err
+		})
+	}
+	if err == nil {
+		err = step("paired at rendezvous", func(ctx context.Context) (err error) {
+			conn, err = c.join(ctx, s.ID, grant)
+			return err
+		})
+	}
+	if err != nil {
+		return err
+	}
+	return step("encrypted tunnel", func(context.Context) (err error) {
+		opts := tunnel.Options{Logger: c.log}
+		if c.cfg.OutputExecutionCommand {
+			opts.IdleTimeout = c.cfg.IdleTimeout
+		}
+		s.Tunnel, err = tunnel.New(conn, record.Client, eph, peer, s.ID, opts)
+		if err != nil {
+			conn.Close()
+		}
+		return err
+	})
+}
+
+func (c *connector) askRendezvous(ctx context.Context, sid session.ID, grant *wire.SessionGrant) error {
+	in, err := c.request(ctx, c.srvd, sid, wire.SessionRequest{To: string(c.to), Device: c.cfg.Device})
+	if err != nil {
+		return fmt.Errorf("rendezvous %s: %w", c.srvd, err)
+	}
+	if err := refused("rendezvous "+string(c.srvd), in); err != nil {
+		return err
+	}
+	if in.Msg.Type != wire.MsgSessionGrant {
+		return fmt.Errorf("rendezvous %s answered %s, not a session grant", c.srvd, in.Msg.Type)
+	}
+	return wire.DecodeBody(in.Msg, grant)
+}
+
+func (c *connector) askDaemon(ctx context.Context, sid session.ID, grant wire.SessionGrant) (identity.PrivateKey, identity.PublicKey, error) {
+	var peer identity.PublicKey
+	eph, err := identity.GenerateEphemeral()
+	if err != nil {
+		return eph, peer, err
+	}
+	req := wire.TunnelRequest{
+		Device:     c.cfg.Device,
+		Rendezvous: grant.Address,
+		Token:      grant.DaemonToken,
+		Target:     c.target(),
+		Ephemeral:  wire.Encode32(eph.Public().Raw()),
+		User:       c.cfg.RemoteUserName,
+	}
+	if req.SSHPublicKey, err = c.sshPublicKey(); err != nil {
+		return eph, peer, err
+	}
+	who := fmt.Sprintf("daemon %s (device %s)", c.to, c.cfg.Device)
+	in, err := c.request(ctx, c.to, sid, req)
+	var noAnswer *relayclient.NoAnswerError
+	if errors.As(err, &noAnswer) && noAnswer.Connected {
+		return eph, peer, fmt.Errorf("%s did not answer within %v (is it running with that device name, and is %s in its --manager list?)", who, noAnswer.After, c.from)
+	}
+	if err != nil {
+		return eph, peer, fmt.Errorf("%s: %w", who, err)
+	}
+	if err := refused(who, in); err != nil {
+		return eph, peer, err
+	}
+	var reply wire.TunnelReply
+	if err := wire.DecodeBody(in.Msg, &reply); err != nil || in.Msg.Type != wire.MsgTunnelReply {
+		return eph, peer, fmt.Errorf("%s sent a bad answer (%s): %v", who, in.Msg.Type, err)
+	}
+	raw, err := wire.Decode32(reply.Ephemeral)
+	if err == nil {
+		peer = identity.PublicKeyFromRaw(raw)
+		err = peer.Validate()
+	}
+	if err != nil {
+		return eph, peer, fmt.Errorf("%s sent a bad ephemeral key: %w", who, err)
+	}
+	return eph, peer, nil
+}
+
+// target is what the daemon connects the tunnel to; empty means its sshd.
+func (c *connector) target() string {
+	if c.cfg.RemotePort == 0 && (c.cfg.RemoteHost == "" || c.cfg.RemoteHost == "localhost") {
+		return ""
+	}
+	host := c.cfg.RemoteHost
+	if host == "" {
+		host = "localhost"
+	}
+	port := c.cfg.RemotePort
+	if port == 0 {
+		port = 22
+	}
+	return net.JoinHostPort(host, strconv.Itoa(port))
+}
+
+func (c *connector) sshPublicKey() (string, error) {
+	if c.cfg.SendSSHPublicKey == "" {
+		return "", nil
+	}
+	data, err := os.ReadFile(c.cfg.SendSSHPublicKey)
+	if err != nil {
+		return "", fmt.Errorf("--send-ssh-public-key: %w", err)
+	}
+	return strings.TrimSpace(string(data)), nil
+}
+
+func (c *connector) join(ctx context.Context, sid session.ID, grant wire.SessionGrant) (net.Conn, error) {
+	tok, err := session.ParseToken(grant.ClientToken)
+	if err != nil {
+		return nil, fmt.Errorf("rendezvous %s sent a bad token: %w", c.srvd, err)
+	}
+	conn, err := tunnel.JoinAs(ctx, grant.Address, record.Client, sid, tok, dialer.Options{Proxy: c.cfg.Proxy})
+	if errors.Is(err, context.DeadlineExceeded) {
+		return nil, fmt.Errorf("daemon %s did not reach the rendezvous at %s within %v (can the device reach it?)", c.to, grant.Address, c.cfg.Timeout)
+	}
+	return conn, err
+}
+
+func (c *connector) request(ctx context.Context, to identity.Name, sid session.ID, body wire.Body) (relayclient.Incoming, error) {
+	m, err := seal.NewMessage(body.MessageType(), sid, body)
+	if err != nil {
+		return relayclient.Incoming{}, err
+	}
+	return c.relay.Request(ctx, to, m)
+}
+
+// refused turns a MsgRefusal into an error that names who refused and why.
+func refused(who string, in relayclient.Incoming) error {
+	if in.Msg.Type != wire.MsgRefusal {
+		return nil
+	}
+	var r wire.RefusalBody
+	if err := wire.DecodeBody(in.Msg, &r); err != nil {
+		return fmt.Errorf("%s refused, with an unreadable reason: %w", who, err)
+	}
+	return &RefusedError{Who: who, Code: r.Code, Message: r.Message}
+}
+
+// RefusedError is a refusal from the rendezvous or the daemon.
+type RefusedError struct {
+	Who, Code, Message string
+}
+
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("%s refused the session (%s): %s", e.Who, e.Code, e.Message)
+}

@@ -1,0 +1,156 @@
+// Package daemon is `nport daemon` (sshnpd): it runs on the device, keeps
+// one outbound connection to a relay and joins the sessions its managers
+// ask for. It never opens a listening socket.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"slices"
+	"sync"
+
+	"github.com/nport/nport/core/buildinfo"
+	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/logging"
+	"github.com/nport/nport/core/relayclient"
+	"github.com/nport/nport/core/seal"
+	"github.com/nport/nport/wire"
+)
+
+// daemon is a running daemon.
+type daemon struct {
+	cfg      Config
+	log      *slog.Logger
+	managers []identity.Name
+	permits  Permits
+	relay    *relayclient.Client
+	sessions sync.WaitGroup
+}
+
+// Run runs the daemon until ctx ends, reconnecting to the relay as often as
+// needed. It returns early only for what no retry can mend: a bad setting,
+// a relay whose key changed, a name bound to another key.
+func Run(ctx context.Context, cfg Config) error {
+	d, err := newDaemon(cfg)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	runErr := make(chan error, 1)
+	go func() { runErr <- d.relay.Run(ctx) }()
+	go d.announce(ctx)
+	err = d.serve(ctx, runErr)
+	cancel()
+	d.sessions.Wait()
+	return err
+}
+
+func newDaemon(cfg Config) (*daemon, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = logging.Discard()
+	}
+	name, err := identity.ParseName(cfg.Atsign)
+	if err != nil {
+		return nil, fmt.Errorf("--atsign: %w", err)
+	}
+	if len(cfg.Managers) == 0 {
+		return nil, errors.New("no --manager: name at least one identity allowed to open sessions")
+	}
+	d := &daemon{cfg: cfg, log: log.With("identity", name, "device", cfg.Device)}
+	for _, m := range cfg.Managers {
+		n, err := identity.ParseName(m)
+		if err != nil {
+			return nil, fmt.Errorf("--manager: %w", err)
+		}
+		d.managers = append(d.managers, n)
+	}
+	if d.permits, err = cfg.permits(); err != nil {
+		return nil, err
+	}
+	id, err := loadIdentity(cfg.Home, name, d.log)
+	if err != nil {
+		return nil, err
+	}
+	d.relay, err = relayclient.New(relayclient.Config{Settings: cfg.Settings, Identity: id, Home: cfg.Home, Logger: d.log})
+	return d, err
+}
+
+// loadIdentity loads the key, creating it on first start so that setting
+// up a device is one command; the line to share is logged.
+func loadIdentity(home string, name identity.Name, log *slog.Logger) (identity.Identity, error) {
+	store := identity.Store{Dir: home}
+	id, err := store.Load(name)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return id, err
+	}
+	if id, err = store.Create(name); err != nil {
+		return id, err
+	}
+	log.Info("created identity; managers pin it with this line", "line", fmt.Sprintf("%s %s", id.Name, id.Public()))
+	return id, nil
+}
+
+// announce calls Ready once the first relay connection is up.
+func (d *daemon) announce(ctx context.Context) {
+	if d.relay.WaitReady(ctx) == nil {
+		d.log.Info("daemon ready", "managers", d.managers, "permit_open", d.permits.String())
+		if d.cfg.Ready != nil {
+			d.cfg.Ready()
+		}
+	}
+}
+
+// serve handles incoming messages until ctx ends or the relay client stops.
+func (d *daemon) serve(ctx context.Context, runErr <-chan error) error {
+	for {
+		select {
+		case err := <-runErr:
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		case in := <-d.relay.Messages():
+			d.handle(ctx, in)
+		}
+	}
+}
+
+func (d *daemon) handle(ctx context.Context, in relayclient.Incoming) {
+	if !slices.Contains(d.managers, in.From) {
+		// Never answered: a stranger learns nothing, not even that the
+		// device exists.
+		d.log.Debug("ignored a message from a non-manager", "from", in.From, "type", in.Msg.Type)
+		return
+	}
+	switch in.Msg.Type {
+	case wire.MsgTunnelRequest:
+		d.sessions.Add(1)
+		go func() {
+			defer d.sessions.Done()
+			d.tunnel(ctx, in)
+		}()
+	case wire.MsgPing:
+		d.pong(ctx, in)
+	default:
+		d.log.Debug("ignored a message", "from", in.From, "type", in.Msg.Type)
+	}
+}
+
+func (d *daemon) pong(ctx context.Context, in relayclient.Incoming) {
+	var ping wire.PingBody
+	if d.cfg.Hide || wire.DecodeBody(in.Msg, &ping) != nil || (ping.Device != "" && ping.Device != d.cfg.Device) {
+		return
+	}
+	m, err := seal.NewMessage(wire.MsgPong, in.Msg.Session, wire.PongBody{Device: d.cfg.Device, Version: buildinfo.Version})
+	if err == nil {
+		err = d.relay.Send(ctx, in.From, m)
+	}
+	if err != nil {
+		d.log.Debug("pong not sent", "to", in.From, "err", err)
+	}
+}

@@ -1,0 +1,169 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/nport/nport/core/dialer"
+	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/record"
+	"github.com/nport/nport/core/relayclient"
+	"github.com/nport/nport/core/seal"
+	"github.com/nport/nport/core/session"
+	"github.com/nport/nport/core/tunnel"
+	"github.com/nport/nport/wire"
+)
+
+// Time limits of a session's set-up on the daemon's side.
+const (
+	// targetDialTimeout bounds each connection to the target.
+	targetDialTimeout = 5 * time.Second
+	// joinTimeout bounds the wait for the client at the rendezvous.
+	joinTimeout = 30 * time.Second
+)
+
+// refusal is a request the daemon answers with a MsgRefusal.
+type refusal struct{ code, message string }
+
+func (r *refusal) Error() string { return r.code + ": " + r.message }
+
+func refuse(code, format string, args ...any) *refusal {
+	return &refusal{code, fmt.Sprintf(format, args...)}
+}
+
+// accepted is a checked tunnel request.
+type accepted struct {
+	target   string
+	peerEph  identity.PublicKey
+	token    session.Token
+	rvAddr   string
+	sshKey   string
+	deviceOK bool
+}
+
+// tunnel serves one tunnel request from a manager, from the checks to the
+// end of the session.
+func (d *daemon) tunnel(ctx context.Context, in relayclient.Incoming) {
+	sid := session.ID(in.Msg.Session)
+	log := d.log.With("session", sid.Short(), "from", in.From)
+	req, err := d.check(ctx, in)
+	if err != nil {
+		if r, ok := err.(*refusal); ok {
+			log.Info("refused a tunnel request", "code", r.code, "reason", r.message)
+			d.answer(ctx, in, wire.MsgRefusal, wire.RefusalBody{Code: r.code, Message: r.message})
+		}
+		return
+	}
+	if !req.deviceOK {
+		log.Debug("ignored a request for another device")
+		return
+	}
+	d.installKey(in.From, req.sshKey, log)
+	eph, err := identity.GenerateEphemeral()
+	if err != nil {
+		d.answer(ctx, in, wire.MsgRefusal, wire.RefusalBody{Code: wire.RefusalInternal, Message: "daemon could not make a key"})
+		return
+	}
+	// Answer first: the client then dials the rendezvous while this side does.
+	d.answer(ctx, in, wire.MsgTunnelReply, wire.TunnelReply{Ephemeral: wire.Encode32(eph.Public().Raw())})
+	start := time.Now()
+	if err := d.join(ctx, sid, req, eph); err != nil {
+		log.Warn("session ended", "target", req.target, "err", err, "after", time.Since(start).Round(time.Millisecond))
+		return
+	}
+	log.Info("session ended", "target", req.target, "after", time.Since(start).Round(time.Millisecond))
+}
+
+// check validates a request. A request for another device is not an error:
+// the daemon of that device answers it.
+func (d *daemon) check(ctx context.Context, in relayclient.Incoming) (accepted, error) {
+	var body wire.TunnelRequest
+	if err := wire.DecodeBody(in.Msg, &body); err != nil {
+		return accepted{}, refuse(wire.RefusalBadRequest, "unreadable tunnel request: %v", err)
+	}
+	if body.Device != d.cfg.Device {
+		return accepted{}, nil
+	}
+	req := accepted{target: body.Target, rvAddr: body.Rendezvous, sshKey: body.SSHPublicKey, deviceOK: true}
+	if req.target == "" {
+		req.target = d.cfg.sshTarget()
+	}
+	if !d.permits.Allows(req.target) {
+		return req, refuse(wire.RefusalTargetRefused, "%s is not in the daemon's permit-open (%s); the device's operator can add it with --permit-open", req.target, d.permits)
+	}
+	raw, err := wire.Decode32(body.Ephemeral)
+	if err == nil {
+		req.peerEph = identity.PublicKeyFromRaw(raw)
+		err = req.peerEph.Validate()
+	}
+	if err != nil {
+		return req, refuse(wire.RefusalBadRequest, "bad ephemeral key: %v", err)
+	}
+	if req.token, err = session.ParseToken(body.Token); err != nil || body.Rendezvous == "" {
+		return req, refuse(wire.RefusalBadRequest, "the request names no rendezvous or token")
+	}
+	probe, err := d.dialTarget(ctx, req.target)
+	if err != nil {
+		return req, refuse(wire.RefusalTargetUnreachable, "daemon could not connect to %s: %v", req.target, err)
+	}
+	probe.Close()
+	return req, nil
+}
+
+func (d *daemon) dialTarget(ctx context.Context, target string) (net.Conn, error) {
+	ctx, cancel := context.WithTimeout(ctx, targetDialTimeout)
+	defer cancel()
+	var dialer net.Dialer
+	return dialer.DialContext(ctx, "tcp", target)
+}
+
+func (d *daemon) installKey(from identity.Name, key string, log interface{ Info(string, ...any) }) {
+	switch {
+	case key == "":
+	case !d.cfg.SSHPublicKey:
+		log.Info("not installing the ssh public key sent: the daemon runs without --sshpublickey")
+	default:
+		added, err := InstallKey(d.cfg.AuthorizedKeys, from, key)
+		if err != nil {
+			log.Info("ssh public key not installed", "err", err)
+		} else if added {
+			log.Info("installed an ssh public key", "file", d.cfg.AuthorizedKeys)
+		}
+	}
+}
+
+// join meets the client at the rendezvous and serves the tunnel's streams,
+// each to a new connection to the target, until the tunnel ends.
+func (d *daemon) join(ctx context.Context, sid session.ID, req accepted, eph identity.PrivateKey) error {
+	jctx, cancel := context.WithTimeout(ctx, joinTimeout)
+	conn, err := tunnel.JoinAs(jctx, req.rvAddr, record.Daemon, sid, req.token, d.dialOptions())
+	cancel()
+	if err != nil {
+		return err
+	}
+	tun, err := tunnel.New(conn, record.Daemon, eph, req.peerEph, sid, tunnel.Options{BufferSize: d.cfg.BufferSize, Logger: d.log})
+	if err != nil {
+		conn.Close()
+		return err
+	}
+	defer tun.Close()
+	return tun.ServeTargets(ctx, func(ctx context.Context) (net.Conn, error) { return d.dialTarget(ctx, req.target) })
+}
+
+func (d *daemon) answer(ctx context.Context, in relayclient.Incoming, t wire.MessageType, body any) {
+	m, err := seal.NewMessage(t, in.Msg.Session, body)
+	if err == nil {
+		err = d.relay.Send(ctx, in.From, m)
+	}
+	if err != nil {
+		d.log.Warn("answer not sent", "to", in.From, "type", t, "err", err)
+	}
+}
+
+// dialOptions is how the daemon dials the rendezvous: plain TCP, so the
+// rendezvous can splice, through the relay's proxy setting when one is set.
+func (d *daemon) dialOptions() dialer.Options {
+	return dialer.Options{Proxy: d.cfg.Proxy}
+}

@@ -1,0 +1,120 @@
+package tunnel
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/hashicorp/yamux"
+)
+
+// monitor waits for the multiplexer to end, whatever ended it, and then
+// ends the tunnel: its context, its idle watch, Done.
+func (t *Tunnel) monitor() {
+	<-t.mux.CloseChan()
+	t.fail(t.muxReason())
+	_ = t.mux.Close() // returns once the multiplexer's loops have stopped
+	err := t.endErr()
+	t.cancel(err)
+	t.idle.stop()
+	t.log.Info("tunnel ended", slog.String("reason", err.Error()), slog.Any("stats", t.Stats()))
+	t.mu.Lock()
+	t.ended = true
+	t.mu.Unlock()
+	close(t.done)
+}
+
+// muxReason is why the multiplexer ended when neither the socket nor this
+// end said so first: a keepalive or a stream open went unanswered, or the
+// peer broke the multiplexer's protocol. yamux only tells it through
+// AcceptStream, which streams still in its backlog may answer first.
+func (t *Tunnel) muxReason() error {
+	for {
+		s, err := t.mux.AcceptStream()
+		if err == nil {
+			_ = s.Close()
+			continue
+		}
+		switch {
+		case errors.Is(err, yamux.ErrKeepAliveTimeout):
+			return fmt.Errorf("the other end did not answer keepalives within %s (is the path through the rendezvous down?): %w", writeTimeout, ErrKeepalive)
+		case errors.Is(err, yamux.ErrSessionShutdown):
+			return fmt.Errorf("tunnel: the multiplexer shut down (a stream open went unanswered for %s?)", openTimeout)
+		}
+		return fmt.Errorf("tunnel: multiplexer: %w", err)
+	}
+}
+
+// fail records why the tunnel ends, if no reason came first.
+func (t *Tunnel) fail(err error) {
+	t.mu.Lock()
+	if t.err == nil {
+		t.err = err
+	}
+	t.mu.Unlock()
+}
+
+// endErr is the reason the tunnel ended or is ending.
+func (t *Tunnel) endErr() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.err == nil {
+		return errors.New("tunnel: ended")
+	}
+	return t.err
+}
+
+// closeWith ends the tunnel because of err, unless it is ending already
+// for another reason, and waits until it has ended.
+func (t *Tunnel) closeWith(err error) {
+	t.fail(err)
+	_ = t.mux.Close()
+	<-t.done
+}
+
+// Close ends the tunnel and every stream in it, and waits until it has
+// ended and its connections are closed. The other end sees a clean close
+// (ErrPeerClosed).
+func (t *Tunnel) Close() error {
+	t.closeWith(ErrClosed)
+	t.handlers.Wait()
+	return nil
+}
+
+// goHandler runs f in a goroutine that Close waits for, unless the tunnel
+// has ended; it reports whether f runs.
+func (t *Tunnel) goHandler(f func()) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.ended {
+		return false
+	}
+	t.handlers.Go(f)
+	return true
+}
+
+// Done is closed when the tunnel has ended.
+func (t *Tunnel) Done() <-chan struct{} { return t.done }
+
+// Err returns nil while the tunnel runs, and then why it ended: an error
+// wrapping ErrClosed, ErrPeerClosed, ErrIdle, ErrKeepalive,
+// record.ErrTampered, record.ErrTruncated or a Serve method's context
+// error.
+func (t *Tunnel) Err() error {
+	select {
+	case <-t.done:
+		return t.endErr()
+	default:
+		return nil
+	}
+}
+
+// result is what a Serve method returns once the tunnel has ended: nil if
+// this end closed it on purpose, else why it ended.
+func (t *Tunnel) result() error {
+	err := t.Err()
+	if errors.Is(err, ErrClosed) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,125 @@
+package wire
+
+// The JSON bodies of the sealed messages, one struct per MessageType.
+// Field names are snake_case. A receiver ignores fields it does not know,
+// so a newer peer may add optional fields without a new MessageVersion;
+// a field whose absence would change the meaning needs a new type.
+//
+// Binary values (tokens, ephemeral keys) travel as unpadded base64url
+// text: Encode32 and Decode32.
+
+// Body is a message body: it knows the MessageType that carries it.
+type Body interface {
+	MessageType() MessageType
+}
+
+// SessionRequest asks a rendezvous for a session (client → rendezvous).
+// The Message's session field holds the new session id, chosen by the
+// client; the sender is the identity that sealed the message.
+type SessionRequest struct {
+	// To is the daemon's identity, "@garage_pi".
+	To string `json:"to"`
+	// Device is the daemon's device name under that identity.
+	Device string `json:"device"`
+}
+
+// SessionGrant answers it (rendezvous → client), for the same session id.
+type SessionGrant struct {
+	// Address is the host:port both parties dial.
+	Address string `json:"address"`
+	// ClientToken is the client's single-use token, Encode32 text.
+	ClientToken string `json:"client_token"`
+	// DaemonToken is the daemon's, which the client passes on sealed in
+	// its TunnelRequest.
+	DaemonToken string `json:"daemon_token"`
+	// ExpiresMillis is how long the session waits for both parties.
+	ExpiresMillis int64 `json:"expires_in_ms"`
+}
+
+// TunnelRequest asks a daemon to join a session (client → daemon).
+type TunnelRequest struct {
+	// Device is the device name the client means; a daemon with another
+	// refuses with RefusalWrongDevice.
+	Device string `json:"device"`
+	// Rendezvous is the host:port of the grant.
+	Rendezvous string `json:"rendezvous"`
+	// Token is the daemon's token from the grant, Encode32 text.
+	Token string `json:"token"`
+	// Target is the host:port the daemon connects the tunnel to; empty
+	// means localhost:22.
+	Target string `json:"target"`
+	// Ephemeral is the client's ephemeral X25519 public key for the record
+	// layer, Encode32 text.
+	Ephemeral string `json:"ephemeral"`
+	// SSHPublicKey, if set, is an OpenSSH public key line the daemon adds
+	// to the user's authorized keys for this session.
+	SSHPublicKey string `json:"ssh_public_key,omitempty"`
+	// User is the account on the device the SSH key is for.
+	User string `json:"user,omitempty"`
+}
+
+// TunnelReply accepts a TunnelRequest (daemon → client): the daemon has
+// reached the target and is dialing the rendezvous.
+type TunnelReply struct {
+	// Ephemeral is the daemon's ephemeral X25519 public key, Encode32 text.
+	Ephemeral string `json:"ephemeral"`
+}
+
+// RefusalBody refuses a request (any → any); the Message's session field
+// names the session refused. It is the body of MsgRefusal; the name
+// Refusal belongs to the relay's Refuse frame.
+type RefusalBody struct {
+	// Code is one of the Refusal* constants; a receiver shows an unknown
+	// one as it is.
+	Code string `json:"code"`
+	// Message says what to do, for the person.
+	Message string `json:"message"`
+}
+
+// The codes of a RefusalBody.
+const (
+	RefusalUnauthorized          = "unauthorized"           // the sender is not a manager of the daemon
+	RefusalWrongDevice           = "wrong-device"           // the daemon serves another device name
+	RefusalTargetRefused         = "target-refused"         // the target is not allowed (permit-open)
+	RefusalTargetUnreachable     = "target-unreachable"     // the daemon could not connect to the target
+	RefusalRendezvousUnreachable = "rendezvous-unreachable" // the daemon could not connect to the rendezvous
+	RefusalRendezvousRefused     = "rendezvous-refused"     // the rendezvous refused the daemon's hello
+	RefusalLimit                 = "limit"                  // too many sessions
+	RefusalBadRequest            = "bad-request"            // a field is missing or wrong
+	RefusalInternal              = "internal"               // the refuser failed; its log says why
+)
+
+// PingBody asks whether a peer is there (any → any).
+type PingBody struct {
+	// Device, if set, asks that daemon only.
+	Device string `json:"device,omitempty"`
+}
+
+// PongBody answers a PingBody.
+type PongBody struct {
+	// Device is the answering daemon's device name; empty for others.
+	Device string `json:"device"`
+	// Version is the answering program's version, for diagnostics.
+	Version string `json:"version"`
+}
+
+// MessageType returns MsgSessionRequest.
+func (SessionRequest) MessageType() MessageType { return MsgSessionRequest }
+
+// MessageType returns MsgSessionGrant.
+func (SessionGrant) MessageType() MessageType { return MsgSessionGrant }
+
+// MessageType returns MsgTunnelRequest.
+func (TunnelRequest) MessageType() MessageType { return MsgTunnelRequest }
+
+// MessageType returns MsgTunnelReply.
+func (TunnelReply) MessageType() MessageType { return MsgTunnelReply }
+
+// MessageType returns MsgRefusal.
+func (RefusalBody) MessageType() MessageType { return MsgRefusal }
+
+// MessageType returns MsgPing.
+func (PingBody) MessageType() MessageType { return MsgPing }
+
+// MessageType returns MsgPong.
+func (PongBody) MessageType() MessageType { return MsgPong }
