@@ -63,6 +63,6 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg.Home, cfg.Log, cfg.Out = common.Home, log, c.App.Writer
+	cfg.Home, cfg.Logger, cfg.Out = common.Home, log, c.App.Writer
 	return Run(c.Context, cfg)
 }

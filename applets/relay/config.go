@@ -29,8 +29,8 @@ type Config struct {
 
 	// Home is the nport home: the relay key (@relay) and the directory.
 	Home string `toml:"-"`
-	// Log receives the relay's logs; nil discards them.
-	Log *slog.Logger `toml:"-"`
+	// Logger receives the relay's logs; nil discards them.
+	Logger *slog.Logger `toml:"-"`
 	// Out receives the readiness line; nil discards it.
 	Out io.Writer `toml:"-"`
 	// Ready, if set, is called once the relay listens, with the address it

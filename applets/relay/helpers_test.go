@@ -34,7 +34,7 @@ func startRelay(t testing.TB, edit func(*Config)) *testRelay {
 	cfg := Defaults()
 	cfg.Listen = "127.0.0.1:0"
 	cfg.Home = t.TempDir()
-	cfg.Log = testLogger(t)
+	cfg.Logger = testLogger(t)
 	if edit != nil {
 		edit(&cfg)
 	}

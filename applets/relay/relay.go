@@ -30,8 +30,8 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := cfg.check(); err != nil {
 		return err
 	}
-	if cfg.Log == nil {
-		cfg.Log = logging.Discard()
+	if cfg.Logger == nil {
+		cfg.Logger = logging.Discard()
 	}
 	if cfg.Out == nil {
 		cfg.Out = io.Discard
@@ -52,7 +52,7 @@ func Run(ctx context.Context, cfg Config) error {
 	s := newServer(cfg, id, dir, router)
 	addr, key := ln.Addr(), id.Public()
 	fmt.Fprintf(cfg.Out, "nport relay ready: listen=%s key=%s fingerprint=%s\n", addr, key, key.Fingerprint())
-	cfg.Log.Info("relay listening", "listen", addr.String(), "key", key, "tls", cfg.TLSCert != "", "directory", dir.Path())
+	cfg.Logger.Info("relay listening", "listen", addr.String(), "key", key, "tls", cfg.TLSCert != "", "directory", dir.Path())
 	if cfg.Ready != nil {
 		cfg.Ready(addr, key)
 	}

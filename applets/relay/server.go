@@ -42,7 +42,7 @@ const maxRejecters = 64
 func newServer(cfg Config, id identity.Identity, dir directory.Directory, router route.Router) *server {
 	s := &server{
 		cfg:       cfg,
-		log:       cfg.Log,
+		log:       cfg.Logger,
 		now:       cfg.Now,
 		dir:       dir,
 		router:    router,
