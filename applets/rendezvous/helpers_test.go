@@ -57,7 +57,7 @@ func (w *tWriter) Write(p []byte) (int, error) {
 func startRelay(t testing.TB) string {
 	t.Helper()
 	cfg := relay.Defaults()
-	cfg.Listen, cfg.Home, cfg.Log = "127.0.0.1:0", t.TempDir(), testLogger(t)
+	cfg.Listen, cfg.Home, cfg.Logger = "127.0.0.1:0", t.TempDir(), testLogger(t)
 	ready := make(chan string, 1)
 	cfg.Ready = func(addr net.Addr, _ identity.PublicKey) { ready <- addr.String() }
 	runInBackground(t, "relay", func(ctx context.Context) error { return relay.Run(ctx, cfg) })

@@ -11,7 +11,12 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
+type shared struct {
+	Relay string `toml:"relay"`
+}
+
 type testConfig struct {
+	shared
 	Device   string        `toml:"device"`
 	Port     int           `toml:"local-sshd-port"`
 	Hide     bool          `toml:"hide"`
@@ -42,6 +47,7 @@ func resolve(t *testing.T, file string, env map[string]string, args ...string) (
 	app := &cli.App{
 		Flags: append(CommonFlags(),
 			&cli.StringFlag{Name: "device", EnvVars: Env("device")},
+			&cli.StringFlag{Name: "relay", EnvVars: Env("relay")},
 			&cli.IntFlag{Name: "local-sshd-port", EnvVars: Env("local-sshd-port")},
 			&cli.BoolFlag{Name: "hide"},
 			&cli.StringSliceFlag{Name: "manager", Aliases: []string{"m"}},
@@ -77,6 +83,8 @@ func TestResolveLayers(t *testing.T) {
 		{"env over file", file, map[string]string{"NPORT_DEVICE": "from-env"}, nil, testConfig{Device: "from-env", Port: 2222, Managers: []string{"@ops"}, Idle: 90 * time.Second}},
 		{"flag over env", file, map[string]string{"NPORT_DEVICE": "from-env"}, []string{"--device", "from-flag"}, testConfig{Device: "from-flag", Port: 2222, Managers: []string{"@ops"}, Idle: 90 * time.Second}},
 		{"repeated and comma lists", "", nil, []string{"-m", "@a", "-m", "@b,@c", "--hide"}, testConfig{Device: "default", Port: 22, Hide: true, Managers: []string{"@a", "@b", "@c"}}},
+		{"embedded from file", writeFile(t, "[daemon]\nrelay = \"r:1\"\n"), nil, nil, testConfig{shared: shared{Relay: "r:1"}, Device: "default", Port: 22}},
+		{"embedded from env", "", map[string]string{"NPORT_RELAY": "r:2"}, nil, testConfig{shared: shared{Relay: "r:2"}, Device: "default", Port: 22}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -44,10 +44,23 @@ func CommonFlags() []cli.Flag {
 // that was set on the command line or through its environment variable,
 // matching flags to fields by the fields' toml tags. Fields whose flag was
 // not set keep the value they had (from defaults or the file).
+//
+// Embedded structs are walked too, as the TOML decoder flattens them, so
+// settings shared by several applets (the relay connection, say) can be one
+// struct embedded in each applet's Config.
 func ApplyFlags(c *cli.Context, dst any) error {
-	v := reflect.ValueOf(dst).Elem()
+	return applyFlags(c, reflect.ValueOf(dst).Elem())
+}
+
+func applyFlags(c *cli.Context, v reflect.Value) error {
 	t := v.Type()
 	for i := range t.NumField() {
+		if f := t.Field(i); f.Anonymous && f.Type.Kind() == reflect.Struct {
+			if err := applyFlags(c, v.Field(i)); err != nil {
+				return err
+			}
+			continue
+		}
 		name := tagName(t.Field(i))
 		if name == "" || !c.IsSet(name) {
 			continue

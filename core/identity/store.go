@@ -71,7 +71,7 @@ func (s Store) Load(name Name) (Identity, error) {
 	data, err := readKeyFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return Identity{}, fmt.Errorf("identity: no key for %s in %s (create one with `nport keys create %s`): %w", name, s.KeysDir(), name, err)
+		return Identity{}, fmt.Errorf("identity: no key for %s in %s (create one with `nport keys new %s`): %w", name, s.KeysDir(), name, err)
 	case errors.Is(err, ErrTooOpen):
 		return Identity{}, err
 	case err != nil:

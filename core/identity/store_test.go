@@ -143,7 +143,7 @@ func writeKeyFile(t *testing.T, s Store, name Name, content string) {
 func TestLoadMissing(t *testing.T) {
 	s := Store{Dir: t.TempDir()}
 	_, err := s.Load("@nobody")
-	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "nport keys create @nobody") {
+	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "nport keys new @nobody") {
 		t.Errorf("got %v, want a not-exist error naming the fix", err)
 	}
 	if _, err := s.Load("nobody"); err == nil {

@@ -45,7 +45,7 @@ func startRelay(t testing.TB, home, listen string, mod func(*relay.Config)) *rea
 	for attempt := 0; ; attempt++ {
 		cfg := relay.Defaults()
 		cfg.Home, cfg.Listen = home, listen
-		cfg.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		ready := make(chan readyInfo, 1)
 		cfg.Ready = func(a net.Addr, k identity.PublicKey) { ready <- readyInfo{a, k} }
 		if mod != nil {
