@@ -38,8 +38,10 @@ type SessionGrant struct {
 
 // TunnelRequest asks a daemon to join a session (client → daemon).
 type TunnelRequest struct {
-	// Device is the device name the client means; a daemon with another
-	// refuses with RefusalWrongDevice.
+	// Device is the device name the client means. Daemons of the same
+	// identity with another device name stay silent, so that the right one
+	// answers; RefusalWrongDevice is for a peer that knows no other daemon
+	// will.
 	Device string `json:"device"`
 	// Rendezvous is the host:port of the grant.
 	Rendezvous string `json:"rendezvous"`

@@ -19,7 +19,7 @@ package wire
 //
 // Keepalive: after Welcome, each side sends a frame at least once per
 // keepalive interval (a Ping when it has nothing else to send), and closes
-// a connection on which it has received nothing for twice that interval.
+// a connection on which it has received nothing for three intervals (15 s at the default 5 s).
 const (
 	// FrameClientHello opens the connection (client → relay, first frame):
 	//
