@@ -136,12 +136,41 @@ var checkKey = sync.OnceValue(func() *privateKey {
 	return *k.p
 })
 
-// Validate refuses a key of low order (ErrWeakKey). ParsePublicKey and
+// Validate refuses a key of low order (ErrWeakKey) and a key in a
+// non-canonical encoding (ErrNonCanonical). ParsePublicKey and
 // UnmarshalText call it; keys from PublicKeyFromRaw should be checked with
 // it before they are trusted.
 func (k PublicKey) Validate() error {
+	if !canonical(k.k) {
+		return ErrNonCanonical
+	}
 	_, err := checkKey().dh(k)
 	return err
+}
+
+// ErrNonCanonical refuses a key in a form no key generator produces.
+// X25519 ignores the top bit of a key and reduces it modulo 2^255-19, so
+// several 32-byte strings act as the same key, and whoever holds its
+// private half could present any of them. Accepting only the canonical
+// form keeps a key one value, for pins and the relay's directory alike.
+var ErrNonCanonical = errors.New("identity: public key is not in canonical form")
+
+// canonical reports whether raw, a little-endian field element, is below
+// p = 2^255-19 with its top bit clear: the encoding X25519 produces.
+func canonical(raw [KeyLen]byte) bool {
+	if raw[31]&0x80 != 0 {
+		return false
+	}
+	// The only values in [p, 2^255) are ed..ff, then 30 bytes ff, then 7f.
+	if raw[31] != 0x7f || raw[0] < 0xed {
+		return true
+	}
+	for _, b := range raw[1:31] {
+		if b != 0xff {
+			return true
+		}
+	}
+	return false
 }
 
 // PublicKeyFromRaw wraps 32 raw bytes. It is for the wire encoding only;

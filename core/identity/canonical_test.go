@@ -1,14 +1,12 @@
-package relayconn
+package identity
 
 import (
 	"testing"
-
-	"github.com/nport/nport/core/identity"
 )
 
 func TestCanonical(t *testing.T) {
-	ff := func(first, last byte) [identity.KeyLen]byte {
-		var k [identity.KeyLen]byte
+	ff := func(first, last byte) [KeyLen]byte {
+		var k [KeyLen]byte
 		for i := range k {
 			k[i] = 0xff
 		}
@@ -17,15 +15,15 @@ func TestCanonical(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		raw  [identity.KeyLen]byte
+		raw  [KeyLen]byte
 		want bool
 	}{
-		{"zero", [identity.KeyLen]byte{}, true},
-		{"top bit set", [identity.KeyLen]byte{9, 31: 0x80}, false},
+		{"zero", [KeyLen]byte{}, true},
+		{"top bit set", [KeyLen]byte{9, 31: 0x80}, false},
 		{"p-1", ff(0xec, 0x7f), true},
 		{"p", ff(0xed, 0x7f), false},
 		{"2^255-1", ff(0xff, 0x7f), false},
-		{"below p in the middle", func() [identity.KeyLen]byte { k := ff(0xff, 0x7f); k[15] = 0xfe; return k }(), true},
+		{"below p in the middle", func() [KeyLen]byte { k := ff(0xff, 0x7f); k[15] = 0xfe; return k }(), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -35,7 +33,7 @@ func TestCanonical(t *testing.T) {
 		})
 	}
 	for range 100 {
-		k, err := identity.GenerateKey()
+		k, err := GenerateKey()
 		if err != nil {
 			t.Fatal(err)
 		}
