@@ -44,6 +44,7 @@ func (t *Tunnel) ServeListener(ctx context.Context, ln net.Listener) error {
 	defer unblock()
 
 	for t.acceptLocal(ln) {
+		// Each connection is served in its own goroutine.
 	}
 	ln.Close()
 	<-t.done
