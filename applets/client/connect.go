@@ -207,7 +207,7 @@ func (c *connector) askDaemon(ctx context.Context, sid session.ID, grant wire.Se
 	who := fmt.Sprintf("daemon %s (device %s)", c.to, c.cfg.Device)
 	in, err := c.request(ctx, c.to, sid, req)
 	var noAnswer *relayclient.NoAnswerError
-	if errors.As(err, &noAnswer) && noAnswer.Connected {
+	if errors.As(err, &noAnswer) && noAnswer.Connected && !noAnswer.Offline {
 		return eph, peer, fmt.Errorf("%s did not answer within %v (is it running with that device name, and is %s in its --manager list?)", who, noAnswer.After, c.from)
 	}
 	if err != nil {

@@ -45,6 +45,7 @@ type NoAnswerError struct {
 	After     time.Duration
 	Relay     string
 	Connected bool // whether the relay connection was up at the end
+	Offline   bool // the relay held the message: To was not connected to it
 	Cause     error
 }
 
@@ -54,6 +55,9 @@ func (e *NoAnswerError) Error() string {
 	if !e.Connected {
 		return fmt.Sprintf("%s did not answer within %v: not connected to relay %s (still retrying; check --relay and the network)",
 			e.To, e.After, e.Relay)
+	}
+	if e.Offline {
+		return fmt.Sprintf("%s is offline: it is not connected to relay %s (is it running, and can it reach the relay?)", e.To, e.Relay)
 	}
 	return fmt.Sprintf("%s did not answer within %v (is it running and connected to the relay, and are you allowed to use it?)", e.To, e.After)
 }

@@ -163,6 +163,15 @@ func TestRelayOffline(t *testing.T) {
 	alice.send(t, "@bob", m)
 	waitFor(t, "the relay's queued status", func() bool { return strings.Contains(alice.log.String(), "recipient offline") })
 
+	// A request to an offline identity says so when it gives up.
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := alice.Request(ctx, "@bob", message(t, "are you there?"))
+	var noAnswer *NoAnswerError
+	if !errors.As(err, &noAnswer) || !noAnswer.Offline || !strings.Contains(err.Error(), "@bob is offline") {
+		t.Errorf("got %v, want a NoAnswerError saying @bob is offline", err)
+	}
+
 	bob = startPeer(t, bobCfg)
 	if in := bob.next(t); in.From != "@alice" || in.Msg.ID != m.ID {
 		t.Fatalf("got %q from %s, want alice's message", body(t, in.Msg), in.From)

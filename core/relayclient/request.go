@@ -43,9 +43,10 @@ func (c *Client) Request(ctx context.Context, to identity.Name, m wire.Message) 
 
 	start := time.Now()
 	status := make(chan wire.SendResult, 1)
+	queued := false
 	if err := c.send(ctx, to, m, status); err != nil {
 		if ctx.Err() != nil {
-			return Incoming{}, c.noAnswer(ctx, to, start)
+			return Incoming{}, c.noAnswer(ctx, to, start, queued)
 		}
 		return Incoming{}, err
 	}
@@ -57,10 +58,11 @@ func (c *Client) Request(ctx context.Context, to identity.Name, m wire.Message) 
 			if err := c.statusError(to, s); err != nil {
 				return Incoming{}, err
 			}
+			queued = queued || s == wire.SendQueued
 		case <-c.done:
 			return Incoming{}, ErrStopped
 		case <-ctx.Done():
-			return Incoming{}, c.noAnswer(ctx, to, start)
+			return Incoming{}, c.noAnswer(ctx, to, start, queued)
 		}
 	}
 }
@@ -79,7 +81,8 @@ func (c *Client) statusError(to identity.Name, s wire.SendResult) error {
 
 // noAnswer is the error of a request whose ctx ended: a *NoAnswerError
 // for a deadline, the plain cancellation otherwise.
-func (c *Client) noAnswer(ctx context.Context, to identity.Name, start time.Time) error {
+// queued says the relay held the request because to was not connected.
+func (c *Client) noAnswer(ctx context.Context, to identity.Name, start time.Time, queued bool) error {
 	cause := context.Cause(ctx)
 	if !errors.Is(cause, context.DeadlineExceeded) {
 		return fmt.Errorf("request to %s: %w", to, cause)
@@ -93,5 +96,5 @@ func (c *Client) noAnswer(ctx context.Context, to identity.Name, start time.Time
 	} else {
 		after = after.Round(time.Millisecond)
 	}
-	return &NoAnswerError{To: to, After: after, Relay: c.addr, Connected: c.current() != nil, Cause: cause}
+	return &NoAnswerError{To: to, After: after, Relay: c.addr, Connected: c.current() != nil, Offline: queued, Cause: cause}
 }
