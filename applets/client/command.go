@@ -4,7 +4,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/nport/nport/core/config"
-	"github.com/nport/nport/core/logging"
 	"github.com/nport/nport/core/relayclient"
 )
 
@@ -49,13 +48,12 @@ func runCommand(c *cli.Context) error {
 		return err
 	}
 	cfg.Home = common.Home
-	format := common.LogFormat
-	if format == logging.FormatAuto && !common.Verbose && common.LogLevel == "info" {
+	if !c.IsSet(config.FlagLogLevel) && !common.Verbose {
 		// A person at a terminal wants ssh's output, not ours: only
 		// warnings and errors unless asked.
 		common.LogLevel = "warn"
 	}
-	cfg.Logger, err = logging.New(c.App.ErrWriter, logging.Options{Format: format, Level: common.LogLevel, Verbose: common.Verbose})
+	cfg.Logger, err = common.NewLogger(c.App.ErrWriter)
 	if err != nil {
 		return err
 	}

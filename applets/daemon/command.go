@@ -8,7 +8,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/nport/nport/core/config"
-	"github.com/nport/nport/core/logging"
 	"github.com/nport/nport/core/relayclient"
 )
 
@@ -52,7 +51,7 @@ func runCommand(c *cli.Context) error {
 		}
 		cfg.AuthorizedKeys = filepath.Join(home, ".ssh", "authorized_keys")
 	}
-	cfg.Logger, err = logging.New(c.App.ErrWriter, logging.Options{Format: common.LogFormat, Level: common.LogLevel, Verbose: common.Verbose})
+	cfg.Logger, err = common.NewLogger(c.App.ErrWriter)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/nport/nport/core/config"
-	"github.com/nport/nport/core/logging"
 )
 
 // Command is `nport relay`.
@@ -59,7 +58,7 @@ func run(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	log, err := logging.New(c.App.ErrWriter, logging.Options{Format: common.LogFormat, Level: common.LogLevel, Verbose: common.Verbose})
+	log, err := common.NewLogger(c.App.ErrWriter)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/nport/nport/core/config"
-	"github.com/nport/nport/core/logging"
 	"github.com/nport/nport/core/relayclient"
 )
 
@@ -64,7 +63,7 @@ func action(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	log, err := logging.New(c.App.ErrWriter, logging.Options{Format: common.LogFormat, Level: common.LogLevel, Verbose: common.Verbose})
+	log, err := common.NewLogger(c.App.ErrWriter)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,13 @@
 package config
 
 import (
+	"io"
+	"log/slog"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/logging"
 )
 
 // Common are the settings every applet shares.
@@ -38,4 +42,14 @@ func Resolve(c *cli.Context, section string, dst any) (Common, error) {
 		LogLevel:  c.String(FlagLogLevel),
 		Verbose:   c.Bool(FlagVerbose),
 	}, nil
+}
+
+// LogOptions are the logging flags, as logging.New takes them.
+func (c Common) LogOptions() logging.Options {
+	return logging.Options{Format: c.LogFormat, Level: c.LogLevel, Verbose: c.Verbose}
+}
+
+// NewLogger is the applet's logger, writing to w as the flags say.
+func (c Common) NewLogger(w io.Writer) (*slog.Logger, error) {
+	return logging.New(w, c.LogOptions())
 }
