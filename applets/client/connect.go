@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -115,13 +114,9 @@ func newConnector(cfg Config) (*connector, error) {
 // loadIdentity loads --from, creating it on first use: the person then
 // gives the printed line to the device's operator.
 func (c *connector) loadIdentity() (identity.Identity, error) {
-	store := identity.Store{Dir: c.cfg.Home}
-	id, err := store.Load(c.from)
-	if !errors.Is(err, fs.ErrNotExist) {
-		return id, err
-	}
-	if id, err = store.Create(c.from); err == nil && c.cfg.Stderr != nil {
-		fmt.Fprintf(c.cfg.Stderr, "created identity %s; the device's daemon must name it with --manager %s\n", id.Name, id.Name)
+	id, created, err := identity.Store{Dir: c.cfg.Home}.LoadOrCreate(c.from)
+	if created && c.cfg.Stderr != nil {
+		fmt.Fprintf(c.cfg.Stderr, "created identity %s; the device's daemon must name it with --manager %s:\n  %s\n", id.Name, id.Name, id.ShareLine())
 	}
 	return id, err
 }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"slices"
 	"sync"
@@ -83,16 +82,11 @@ func newDaemon(cfg Config) (*daemon, error) {
 // loadIdentity loads the key, creating it on first start so that setting
 // up a device is one command; the line to share is logged.
 func loadIdentity(home string, name identity.Name, log *slog.Logger) (identity.Identity, error) {
-	store := identity.Store{Dir: home}
-	id, err := store.Load(name)
-	if !errors.Is(err, fs.ErrNotExist) {
-		return id, err
+	id, created, err := identity.Store{Dir: home}.LoadOrCreate(name)
+	if created {
+		log.Info("created identity; managers pin it with this line", "line", id.ShareLine())
 	}
-	if id, err = store.Create(name); err != nil {
-		return id, err
-	}
-	log.Info("created identity; managers pin it with this line", "line", fmt.Sprintf("%s %s", id.Name, id.Public()))
-	return id, nil
+	return id, err
 }
 
 // announce calls Ready once the first relay connection is up.

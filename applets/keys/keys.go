@@ -51,13 +51,8 @@ func Run(_ context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(cfg.Out, ShareLine(id))
+	_, err = fmt.Fprintln(cfg.Out, id.ShareLine())
 	return err
-}
-
-// ShareLine is the line that tells others an identity's public key.
-func ShareLine(id identity.Identity) string {
-	return fmt.Sprintf("%s %s", id.Name, id.Public())
 }
 
 func list(store identity.Store, out io.Writer) error {
@@ -69,7 +64,7 @@ func list(store identity.Store, out io.Writer) error {
 		return errors.New("no identities yet: create one with `nport keys new @name`")
 	}
 	for _, id := range ids {
-		if _, err := fmt.Fprintf(out, "%s %s\n", ShareLine(id), id.Public().Fingerprint()); err != nil {
+		if _, err := fmt.Fprintf(out, "%s %s\n", id.ShareLine(), id.Public().Fingerprint()); err != nil {
 			return err
 		}
 	}

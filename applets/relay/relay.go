@@ -36,9 +36,12 @@ func Run(ctx context.Context, cfg Config) error {
 	if cfg.Out == nil {
 		cfg.Out = io.Discard
 	}
-	id, err := identity.Store{Dir: cfg.Home}.LoadOrCreate(RelayName)
+	id, created, err := identity.Store{Dir: cfg.Home}.LoadOrCreate(RelayName)
 	if err != nil {
 		return fmt.Errorf("relay: key: %w", err)
+	}
+	if created {
+		cfg.Logger.Info("created the relay's key; clients pin it on first use, or up front with --relay-key", "key", id.Public().String())
 	}
 	dir, err := directory.OpenFile(directory.FileName(cfg.Home))
 	if err != nil {

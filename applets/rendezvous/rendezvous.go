@@ -36,9 +36,12 @@ func Run(ctx context.Context, cfg Config) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	id, err := identity.Store{Dir: cfg.Home}.LoadOrCreate(name)
+	id, created, err := identity.Store{Dir: cfg.Home}.LoadOrCreate(name)
 	if err != nil {
 		return err
+	}
+	if created {
+		log.Info("created identity; clients pin it on first use", "line", id.ShareLine())
 	}
 	rc, err := relayclient.New(relayclient.Config{Settings: cfg.Settings, Identity: id, Home: cfg.Home, Logger: log})
 	if err != nil {

@@ -81,19 +81,25 @@ func (s Store) Load(name Name) (Identity, error) {
 }
 
 // LoadOrCreate loads name, creating it first if it has no key file yet:
-// what a daemon or relay does on its first start.
-func (s Store) LoadOrCreate(name Name) (Identity, error) {
-	id, err := s.Load(name)
+// what a daemon or relay does on its first start. created says whether the
+// key is new, so the caller can show the line to share.
+func (s Store) LoadOrCreate(name Name) (id Identity, created bool, err error) {
+	id, err = s.Load(name)
 	if !errors.Is(err, fs.ErrNotExist) {
-		return id, err
+		return id, false, err
 	}
 	id, err = s.Create(name)
 	if errors.Is(err, fs.ErrExist) {
 		// Another process created it in between: use theirs.
-		return s.Load(name)
+		id, err = s.Load(name)
+		return id, false, err
 	}
-	return id, err
+	return id, err == nil, err
 }
+
+// ShareLine is the line that tells others an identity's public key, in
+// the form known_identities and config pins take: "@name nport-pub:…".
+func (id Identity) ShareLine() string { return string(id.Name) + " " + id.Public().String() }
 
 // List loads every identity in the store, sorted by name. A store with no
 // keys directory is empty.

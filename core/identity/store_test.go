@@ -153,13 +153,16 @@ func TestLoadMissing(t *testing.T) {
 
 func TestLoadOrCreate(t *testing.T) {
 	s := Store{Dir: t.TempDir()}
-	first, err := s.LoadOrCreate("@relay")
-	if err != nil {
-		t.Fatalf("LoadOrCreate: %v", err)
+	first, created, err := s.LoadOrCreate("@relay")
+	if err != nil || !created {
+		t.Fatalf("LoadOrCreate: %v, created %v; want a new key", err, created)
 	}
-	second, err := s.LoadOrCreate("@relay")
-	if err != nil || !second.Key.Equal(first.Key) {
-		t.Errorf("got %v, %v, want the key made on the first call", second, err)
+	second, created, err := s.LoadOrCreate("@relay")
+	if err != nil || created || !second.Key.Equal(first.Key) {
+		t.Errorf("got %v, %v, created %v; want the key made on the first call", second, err, created)
+	}
+	if got, want := second.ShareLine(), "@relay "+first.Public().String(); got != want {
+		t.Errorf("got share line %q, want %q", got, want)
 	}
 }
 
