@@ -9,6 +9,9 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"time"
+
+	"github.com/nport/nport/core/tunnel"
 )
 
 // Run opens a session and uses it as cfg asks: ssh run here (the default),
@@ -64,6 +67,9 @@ func runSSH(ctx context.Context, cfg Config) error {
 	cmd := exec.CommandContext(ctx, cfg.SSH, args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = cfg.Stdin, cfg.Stdout, cfg.Stderr
 	err = cmd.Run()
+	if err != nil {
+		reportTunnel(cfg, s)
+	}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
 		return &ExitError{Code: exit.ExitCode()}
@@ -81,3 +87,17 @@ func (e *ExitError) Error() string { return "" }
 
 // ExitCode makes the CLI exit with ssh's status.
 func (e *ExitError) ExitCode() int { return e.Code }
+
+// reportTunnel says why the tunnel failed, when it did: ssh only saw its
+// connection close. A tunnel that failed under ssh ends within moments of
+// ssh noticing, so the wait is short.
+func reportTunnel(cfg Config, s *Session) {
+	select {
+	case <-s.Tunnel.Done():
+	case <-time.After(500 * time.Millisecond):
+		return
+	}
+	if err := s.Tunnel.Err(); !tunnel.Clean(err) {
+		fmt.Fprintf(cfg.Stderr, "nport: the tunnel failed: %v\n", err)
+	}
+}

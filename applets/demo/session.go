@@ -72,9 +72,12 @@ func (d *demo) roundTrip(s *client.Session, tgt target) error {
 // printCommands shows the same roles as separate processes.
 func (d *demo) printCommands(relayAddr string, tgt target) {
 	permit, reach := "", ""
-	if !tgt.ssh {
-		host, port, _ := net.SplitHostPort(tgt.addr)
+	host, port, _ := net.SplitHostPort(tgt.addr)
+	switch {
+	case !tgt.ssh:
 		permit, reach = " --permit-open "+tgt.addr, " --remote-host "+host+" -p "+port
+	case port != "22":
+		permit = " --local-sshd-port " + port
 	}
 	fmt.Fprintf(d.cfg.Out, `
 The same roles as separate processes (each may run on its own host):

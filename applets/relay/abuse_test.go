@@ -1,16 +1,15 @@
 package relay
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"net"
 	"os"
-	"runtime"
 	"testing"
 	"time"
 
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/nettest"
 	"github.com/nport/nport/wire"
 )
 
@@ -79,7 +78,7 @@ func TestBadClientsCutOffOthersServed(t *testing.T) {
 }
 
 func TestNoGoroutineLeftBehind(t *testing.T) {
-	base := runtime.NumGoroutine()
+	checkLeaks := nettest.CheckGoroutines(t, 5*time.Second)
 	func() {
 		r := startRelay(t, func(c *Config) { c.HandshakeTimeout = 5 * time.Second })
 		a, b := r.connect(t, newID(t, "@alice")), r.connect(t, newID(t, "@bob"))
@@ -97,14 +96,5 @@ func TestNoGoroutineLeftBehind(t *testing.T) {
 		}
 		silent.Close()
 	}()
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > base && time.Now().Before(deadline) {
-		runtime.Gosched()
-		time.Sleep(10 * time.Millisecond) // polling, with a bound, for goroutines to finish
-	}
-	if got := runtime.NumGoroutine(); got > base {
-		buf := make([]byte, 1<<20)
-		n := runtime.Stack(buf, true)
-		t.Errorf("got %d goroutines after Run returned, want at most %d:\n%s", got, base, bytes.TrimSpace(buf[:n]))
-	}
+	checkLeaks()
 }

@@ -1,6 +1,7 @@
 package tunnel
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,7 +18,11 @@ func (t *Tunnel) monitor() {
 	err := t.endErr()
 	t.cancel(err)
 	t.idle.stop()
-	t.log.Info("tunnel ended", slog.String("reason", err.Error()), slog.Any("stats", t.Stats()))
+	level := slog.LevelInfo
+	if !Clean(err) {
+		level = slog.LevelWarn
+	}
+	t.log.Log(context.Background(), level, "tunnel ended", slog.String("reason", err.Error()), slog.Any("stats", t.Stats()))
 	t.mu.Lock()
 	t.ended = true
 	t.mu.Unlock()

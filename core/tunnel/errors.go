@@ -22,3 +22,11 @@ var (
 	// path through the rendezvous is down.
 	ErrKeepalive = errors.New("tunnel keepalive unanswered")
 )
+
+// Clean reports whether a tunnel that ended with err ended as tunnels
+// normally do: closed by either end, or idle. Anything else (a failed
+// integrity check, a cut connection, lost keepalives) is worth telling
+// the person.
+func Clean(err error) bool {
+	return err == nil || errors.Is(err, ErrClosed) || errors.Is(err, ErrPeerClosed) || errors.Is(err, ErrIdle)
+}

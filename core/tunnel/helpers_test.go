@@ -8,13 +8,13 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/nettest"
 	"github.com/nport/nport/core/record"
 	"github.com/nport/nport/core/session"
 )
@@ -23,39 +23,14 @@ import (
 // machine under -race, short enough that a hang fails rather than stalls.
 const waitLimit = 20 * time.Second
 
-// tcpPair returns the two ends of a loopback TCP connection, closed when
-// the test ends.
-func tcpPair(t testing.TB) (*net.TCPConn, *net.TCPConn) {
-	t.Helper()
-	a, b := loopback(t)
-	t.Cleanup(func() { a.Close(); b.Close() })
-	return a, b
-}
-
-// loopback returns the two ends of a loopback TCP connection, for the
-// caller to close.
-func loopback(t testing.TB) (*net.TCPConn, *net.TCPConn) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	defer ln.Close()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		c, _ := ln.Accept()
-		accepted <- c
-	}()
-	a, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	b := <-accepted
-	if b == nil {
-		t.Fatalf("accept failed")
-	}
-	return a.(*net.TCPConn), b.(*net.TCPConn)
-}
+var (
+	// tcpPair returns the two ends of a loopback TCP connection, closed
+	// when the test ends.
+	tcpPair = nettest.TCPPair
+	// loopback is tcpPair for a benchmark loop that closes each pair
+	// itself; the cleanup closing it again is harmless.
+	loopback = nettest.TCPPair
+)
 
 // testLogger sends a tunnel's logs to t.Logf.
 func testLogger(t testing.TB) *slog.Logger {
@@ -240,25 +215,6 @@ func exchange(c net.Conn, data []byte) ([]byte, error) {
 	}()
 	got, rerr := io.ReadAll(c)
 	return got, errors.Join(rerr, <-werr)
-}
-
-// checkGoroutines fails the test if more goroutines than before are
-// still running once the wait limit has passed.
-func checkGoroutines(t testing.TB, before int) {
-	t.Helper()
-	deadline := time.Now().Add(waitLimit)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= before {
-			return
-		}
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			buf = buf[:runtime.Stack(buf, true)]
-			t.Fatalf("got %d goroutines, want at most %d:\n%s", n, before, buf)
-		}
-		time.Sleep(10 * time.Millisecond) // polling a count, not waiting for readiness
-	}
 }
 
 // isPrefix reports whether got is a prefix of one of sent.

@@ -2,9 +2,10 @@ package tunnel
 
 import (
 	"net"
-	"runtime"
 	"sync"
 	"testing"
+
+	"github.com/nport/nport/core/nettest"
 )
 
 // TestNoGoroutineLeak runs a tunnel with live connections, closes it, and
@@ -19,7 +20,7 @@ func TestNoGoroutineLeak(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := runtime.NumGoroutine()
+			checkLeaks := nettest.CheckGoroutines(t, waitLimit)
 			func() {
 				cc, dc := tcpPair(t)
 				tg := startTarget(t, echo)
@@ -48,7 +49,7 @@ func TestNoGoroutineLeak(t *testing.T) {
 				tg.ln.Close()
 				tg.wg.Wait()
 			}()
-			checkGoroutines(t, before)
+			checkLeaks()
 		})
 	}
 }

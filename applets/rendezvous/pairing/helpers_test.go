@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/nettest"
 	"github.com/nport/nport/core/session"
 	"github.com/nport/nport/wire"
 )
@@ -79,7 +80,7 @@ func startServer(t testing.TB, cfg Config) *fixture {
 	if err != nil {
 		t.Fatalf("listen: %v", err)
 	}
-	before := runtime.NumGoroutine()
+	checkLeaks := nettest.CheckGoroutines(t, wait)
 	srv := New(cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -96,27 +97,11 @@ func startServer(t testing.TB, cfg Config) *fixture {
 			case <-time.After(wait):
 				t.Errorf("Serve still running %v after cancel", wait)
 			}
-			checkGoroutines(t, before)
+			checkLeaks()
 		})
 	}
 	t.Cleanup(stop)
 	return &fixture{t: t, srv: srv, addr: ln.Addr().String(), log: sink, stop: stop}
-}
-
-// checkGoroutines fails the test if more goroutines run than before, once
-// the ones ending have had a moment to.
-func checkGoroutines(t testing.TB, before int) {
-	t.Helper()
-	deadline := time.Now().Add(wait)
-	for runtime.NumGoroutine() > before {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			t.Errorf("got %d goroutines, want at most %d:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
-			return
-		}
-		runtime.Gosched()
-		time.Sleep(time.Millisecond)
-	}
 }
 
 // eventually waits until cond holds, failing the test after wait.
