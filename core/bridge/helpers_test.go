@@ -7,9 +7,10 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
-	"runtime"
 	"testing"
 	"time"
+
+	"github.com/nport/nport/core/nettest"
 )
 
 // transport builds the four connections of a bridged test: endA talks to a,
@@ -51,30 +52,9 @@ type opaqueConn struct{ *net.TCPConn }
 func (c opaqueConn) ReadFrom(io.Reader) (int64, error) { panic("opaqueConn.ReadFrom called") }
 func (c opaqueConn) WriteTo(io.Writer) (int64, error)  { panic("opaqueConn.WriteTo called") }
 
-// tcpPair returns the two ends of a loopback TCP connection.
-func tcpPair(t testing.TB) (*net.TCPConn, *net.TCPConn) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	defer ln.Close()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		c, _ := ln.Accept()
-		accepted <- c
-	}()
-	d, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	c := <-accepted
-	if c == nil {
-		t.Fatal("accept failed")
-	}
-	t.Cleanup(func() { closeAll(d, c) })
-	return d.(*net.TCPConn), c.(*net.TCPConn)
-}
+// tcpPair returns the two ends of a loopback TCP connection, closed when
+// the test ends.
+var tcpPair = nettest.TCPPair
 
 func closeAll(cs ...net.Conn) {
 	for _, c := range cs {
@@ -95,27 +75,7 @@ func randomBytes(n int, seed uint64) []byte {
 
 // checkGoroutines fails the test if goroutines started during it are still
 // running when its cleanups are done. Call it first, so it runs last.
-func checkGoroutines(t *testing.T) {
-	before := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(5 * time.Second)
-		tick := time.NewTicker(5 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			n := runtime.NumGoroutine()
-			if n <= before {
-				return
-			}
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<20)
-				buf = buf[:runtime.Stack(buf, true)]
-				t.Errorf("got %d goroutines after the test, want %d:\n%s", n, before, buf)
-				return
-			}
-			<-tick.C
-		}
-	})
-}
+var checkGoroutines = nettest.NoLeaks
 
 // runBridge starts br in the background; the channel yields its result.
 type result struct {

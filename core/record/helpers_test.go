@@ -10,37 +10,16 @@ import (
 	"testing"
 
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/nettest"
 	"github.com/nport/nport/core/session"
 )
 
 // tcpPair returns the two ends of a loopback TCP connection, closed when
-// the test ends.
+// the test ends, typed as the transports table needs.
 func tcpPair(t testing.TB) (net.Conn, net.Conn) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	defer ln.Close()
-	type accepted struct {
-		c   net.Conn
-		err error
-	}
-	ch := make(chan accepted, 1)
-	go func() {
-		c, err := ln.Accept()
-		ch <- accepted{c, err}
-	}()
-	a, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	acc := <-ch
-	if acc.err != nil {
-		t.Fatalf("accept: %v", acc.err)
-	}
-	t.Cleanup(func() { a.Close(); acc.c.Close() })
-	return a, acc.c
+	a, b := nettest.TCPPair(t)
+	return a, b
 }
 
 // pipePair returns the two ends of a net.Pipe, closed when the test ends.

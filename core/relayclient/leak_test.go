@@ -3,20 +3,17 @@ package relayclient
 import (
 	"context"
 	"errors"
-	"runtime"
-	"runtime/pprof"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/nport/nport/core/dialer/dialertest"
+	"github.com/nport/nport/core/nettest"
 )
 
 // TestNoGoroutineLeft runs clients through every path, a proxy and a
 // relay restart included, cancels them, and checks that the goroutine
 // count comes back to where it was.
 func TestNoGoroutineLeft(t *testing.T) {
-	before := runtime.NumGoroutine()
+	checkLeaks := nettest.CheckGoroutines(t, testTimeout)
 	home := t.TempDir()
 	r := startRelay(t, home, "127.0.0.1:0", nil)
 	proxy := dialertest.StartProxy(t, dialertest.ProxyOptions{})
@@ -58,14 +55,5 @@ func TestNoGoroutineLeft(t *testing.T) {
 	}
 	r.stop(t)
 	proxy.Close()
-
-	deadline := time.Now().Add(testTimeout)
-	for runtime.NumGoroutine() > before {
-		if time.Now().After(deadline) {
-			var b strings.Builder
-			pprof.Lookup("goroutine").WriteTo(&b, 1)
-			t.Fatalf("got %d goroutines, want at most %d:\n%s", runtime.NumGoroutine(), before, b.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	checkLeaks()
 }

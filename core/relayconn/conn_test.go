@@ -276,17 +276,12 @@ func TestSendLargerThanRelayAccepts(t *testing.T) {
 
 func TestWritesAllocateNothing(t *testing.T) {
 	relay, alice := newID(t, "@relay"), newID(t, "@alice")
-	cli, rel := connect(t, ServerConfig{Key: relay.Key, Welcome: welcome(time.Minute)}, ClientConfig{Identity: alice, CheckRelayKey: trustAny})
-	go func() {
-		for {
-			if _, err := rel.Next(); err != nil {
-				return
-			}
-		}
-	}()
+	cli, _ := connect(t, ServerConfig{Key: relay.Key, Welcome: welcome(time.Minute)}, ClientConfig{Identity: alice, CheckRelayKey: trustAny})
+	// Nothing reads while allocations are counted, as AllocsPerRun counts
+	// every goroutine's: the 51 frames fit in the sockets' buffers.
 	payload := sealed(300, 9)
 	cli.Send(1, "@bob", payload) // grow the buffer once
-	if n := testing.AllocsPerRun(200, func() { cli.Send(1, "@bob", payload) }); n != 0 {
+	if n := testing.AllocsPerRun(50, func() { cli.Send(1, "@bob", payload) }); n != 0 {
 		t.Errorf("Send: got %v allocations, want 0", n)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/nettest"
 	"github.com/nport/nport/wire"
 )
 
@@ -50,30 +51,9 @@ func welcome(keepalive time.Duration) wire.Welcome {
 	return wire.Welcome{KeepaliveMillis: uint32(keepalive / time.Millisecond), MaxFrame: wire.MaxFrameSize}
 }
 
-// tcpPair returns the two ends of a loopback TCP connection.
-func tcpPair(t testing.TB) (client, server net.Conn) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		nc, _ := ln.Accept()
-		accepted <- nc
-	}()
-	client, err = net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	server = <-accepted
-	if server == nil {
-		t.Fatal("accept failed")
-	}
-	t.Cleanup(func() { client.Close(); server.Close() })
-	return client, server
-}
+// tcpPair returns the two ends of a loopback TCP connection, the client's
+// (dialed) first; both are closed when the test ends.
+var tcpPair = nettest.TCPPair
 
 type result struct {
 	c   *Conn

@@ -21,11 +21,12 @@ func TestIdleTimeout(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cc, dc := tcpPair(t)
 			tg := startTarget(t, echo)
+			// The idle clock starts inside New: measure from before it.
+			quietFrom := time.Now()
 			p := newPair(t, cc, dc, Options{IdleTimeout: idle, Logger: testLogger(t)}, Options{})
 			daemonErr := make(chan error, 1)
 			go func() { daemonErr <- p.daemon.ServeTargets(context.Background(), tg.dial) }()
 
-			quietFrom := time.Now()
 			if tt.hold > 0 {
 				s, err := p.client.OpenStream()
 				if err != nil {
