@@ -93,18 +93,7 @@ func equalFrame(got, want any) bool {
 
 func TestPingAnsweredAndUnknownSkipped(t *testing.T) {
 	relay, alice := newID(t, "@relay"), newID(t, "@alice")
-	cn, sn := tcpPair(t)
-	ch := acceptAsync(t.Context(), sn, ServerConfig{Key: relay.Key, Welcome: welcome(time.Minute)})
-	cli, err := Handshake(t.Context(), cn, ClientConfig{Identity: alice, CheckRelayKey: trustAny})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
-	r := <-ch
-	if r.err != nil {
-		t.Fatal(r.err)
-	}
-	defer r.c.Close()
+	cli, rel, _, sn := connectRaw(t, ServerConfig{Key: relay.Key, Welcome: welcome(time.Minute)}, ClientConfig{Identity: alice, CheckRelayKey: trustAny})
 	// Write raw frames from the relay side: a Ping, an unknown type, then
 	// a SendStatus that Next must return.
 	raw := frames(t, wire.Ping{Data: [8]byte{1, 2, 3}})
@@ -122,7 +111,7 @@ func TestPingAnsweredAndUnknownSkipped(t *testing.T) {
 	if err := cli.Lookup(5, "@x"); err != nil {
 		t.Fatal(err)
 	}
-	got, err = next(t, r.c)
+	got, err = next(t, rel)
 	if want := (wire.Lookup{ReqID: 5, Name: "@x"}); err != nil || got != want {
 		t.Fatalf("relay side: got %+v, %v; want %+v", got, err, want)
 	}
@@ -212,26 +201,15 @@ func TestProtocolViolationsAfterHandshake(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			relay := newID(t, "@relay")
-			cn, sn := tcpPair(t)
-			ch := acceptAsync(t.Context(), sn, ServerConfig{Key: relay.Key, Welcome: welcome(time.Minute)})
-			cli, err := Handshake(t.Context(), cn, ClientConfig{Identity: alice, CheckRelayKey: trustAny})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer cli.Close()
-			r := <-ch
-			if r.err != nil {
-				t.Fatal(r.err)
-			}
-			defer r.c.Close()
+			cli, rel, cn, sn := connectRaw(t, ServerConfig{Key: relay.Key, Welcome: welcome(time.Minute)}, ClientConfig{Identity: alice, CheckRelayKey: trustAny})
 			reader, raw := cli, sn
 			if tt.toRelay {
-				reader, raw = r.c, cn
+				reader, raw = rel, cn
 			}
 			if _, err := raw.Write(tt.raw(t)); err != nil {
 				t.Fatal(err)
 			}
-			_, err = next(t, reader)
+			_, err := next(t, reader)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("got %v, want %v", err, tt.want)
 			}

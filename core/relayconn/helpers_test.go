@@ -74,7 +74,15 @@ func acceptAsync(ctx context.Context, nc net.Conn, cfg ServerConfig) <-chan resu
 // unless both succeed.
 func connect(t testing.TB, srv ServerConfig, cli ClientConfig) (client, server *Conn) {
 	t.Helper()
-	cn, sn := tcpPair(t)
+	client, server, _, _ = connectRaw(t, srv, cli)
+	return client, server
+}
+
+// connectRaw is connect that also returns the sockets under the two
+// Conns, for tests that write raw bytes from one side.
+func connectRaw(t testing.TB, srv ServerConfig, cli ClientConfig) (client, server *Conn, cn, sn net.Conn) {
+	t.Helper()
+	cn, sn = tcpPair(t)
 	ctx := context.Background()
 	ch := acceptAsync(ctx, sn, srv)
 	client, err := Handshake(ctx, cn, cli)
@@ -86,7 +94,7 @@ func connect(t testing.TB, srv ServerConfig, cli ClientConfig) (client, server *
 		t.Fatalf("server handshake: %v", r.err)
 	}
 	t.Cleanup(func() { client.Close(); r.c.Close() })
-	return client, r.c
+	return client, r.c, cn, sn
 }
 
 // next calls Next with a bound, so a broken test fails instead of hanging.
