@@ -86,14 +86,13 @@ func init() {
 
 func newApp(name string, stdio Stdio) *cli.App {
 	return &cli.App{
-		Name:                 name,
-		Version:              buildinfo.Version,
-		Reader:               stdio.In,
-		Writer:               stdio.Out,
-		ErrWriter:            stdio.Err,
-		HideHelpCommand:      true,
-		EnableBashCompletion: false,
-		ExitErrHandler:       func(*cli.Context, error) {},
+		Name:            name,
+		Version:         buildinfo.Version,
+		Reader:          stdio.In,
+		Writer:          stdio.Out,
+		ErrWriter:       stdio.Err,
+		HideHelpCommand: true,
+		ExitErrHandler:  func(*cli.Context, error) {},
 	}
 }
 

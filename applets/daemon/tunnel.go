@@ -2,7 +2,9 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"time"
 
@@ -35,13 +37,16 @@ func refuse(code, format string, args ...any) *refusal {
 
 // accepted is a checked tunnel request.
 type accepted struct {
-	target   string
-	peerEph  identity.PublicKey
-	token    session.Token
-	rvAddr   string
-	sshKey   string
-	deviceOK bool
+	target  string
+	peerEph identity.PublicKey
+	token   session.Token
+	rvAddr  string
+	sshKey  string
 }
+
+// errOtherDevice is a request meant for a daemon of the same identity with
+// another device name: that daemon answers it, this one stays silent.
+var errOtherDevice = errors.New("request for another device")
 
 // tunnel serves one tunnel request from a manager, from the checks to the
 // end of the session.
@@ -49,15 +54,14 @@ func (d *daemon) tunnel(ctx context.Context, in relayclient.Incoming) {
 	sid := session.ID(in.Msg.Session)
 	log := d.log.With("session", sid.Short(), "from", in.From)
 	req, err := d.check(ctx, in)
-	if err != nil {
-		if r, ok := err.(*refusal); ok {
-			log.Info("refused a tunnel request", "code", r.code, "reason", r.message)
-			d.answer(ctx, in, wire.MsgRefusal, wire.RefusalBody{Code: r.code, Message: r.message})
-		}
+	var r *refusal
+	switch {
+	case errors.As(err, &r):
+		log.Info("refused a tunnel request", "code", r.code, "reason", r.message)
+		d.answer(ctx, in, wire.MsgRefusal, wire.RefusalBody{Code: r.code, Message: r.message})
 		return
-	}
-	if !req.deviceOK {
-		log.Debug("ignored a request for another device")
+	case err != nil:
+		log.Debug("ignored a tunnel request", "reason", err)
 		return
 	}
 	d.installKey(in.From, req.sshKey, log)
@@ -76,17 +80,16 @@ func (d *daemon) tunnel(ctx context.Context, in relayclient.Incoming) {
 	log.Info("session ended", "target", req.target, "after", time.Since(start).Round(time.Millisecond))
 }
 
-// check validates a request. A request for another device is not an error:
-// the daemon of that device answers it.
+// check validates a request: a *refusal to answer, or errOtherDevice.
 func (d *daemon) check(ctx context.Context, in relayclient.Incoming) (accepted, error) {
 	var body wire.TunnelRequest
 	if err := wire.DecodeBody(in.Msg, &body); err != nil {
 		return accepted{}, refuse(wire.RefusalBadRequest, "unreadable tunnel request: %v", err)
 	}
 	if body.Device != d.cfg.Device {
-		return accepted{}, nil
+		return accepted{}, errOtherDevice
 	}
-	req := accepted{target: body.Target, rvAddr: body.Rendezvous, sshKey: body.SSHPublicKey, deviceOK: true}
+	req := accepted{target: body.Target, rvAddr: body.Rendezvous, sshKey: body.SSHPublicKey}
 	if req.target == "" {
 		req.target = d.cfg.sshTarget()
 	}
@@ -119,7 +122,7 @@ func (d *daemon) dialTarget(ctx context.Context, target string) (net.Conn, error
 	return dialer.DialContext(ctx, "tcp", target)
 }
 
-func (d *daemon) installKey(from identity.Name, key string, log interface{ Info(string, ...any) }) {
+func (d *daemon) installKey(from identity.Name, key string, log *slog.Logger) {
 	switch {
 	case key == "":
 	case !d.cfg.SSHPublicKey:

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -96,11 +97,7 @@ func (p *Proc) WaitFor(re *regexp.Regexp, timeout time.Duration) []string {
 func (p *Proc) Output() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := ""
-	for _, l := range p.lines {
-		out += l + "\n"
-	}
-	return out
+	return strings.Join(p.lines, "\n") + "\n"
 }
 
 // Wait waits for the process to exit and returns its exit code.

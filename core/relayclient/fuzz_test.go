@@ -1,26 +1,18 @@
 package relayclient
 
 import (
-	"bytes"
-	"encoding/base64"
 	"testing"
 	"time"
 
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/identity/identitytest"
 	"github.com/nport/nport/core/seal"
 	"github.com/nport/nport/wire"
 )
 
-// fixedID returns an identity whose key is 32 bytes of seed, so that the
-// fuzz seeds stay valid.
-func fixedID(t testing.TB, name string, seed byte) identity.Identity {
-	t.Helper()
-	key, err := identity.ParsePrivateKey(identity.PrivatePrefix + base64.RawURLEncoding.EncodeToString(bytes.Repeat([]byte{seed}, 32)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return identity.Identity{Name: identity.Name(name), Key: key}
-}
+// fixedID is an identity with a fixed key, so recorded exchanges (the
+// fuzz seeds) stay valid.
+var fixedID = identitytest.Fixed
 
 // FuzzReceive feeds arbitrary Recv frames to a client: it must never
 // panic, and deliver only what the claimed sender's key sealed for it,

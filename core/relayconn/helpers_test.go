@@ -3,7 +3,6 @@ package relayconn
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"io"
 	"net"
 	"sync/atomic"
@@ -11,20 +10,14 @@ import (
 	"time"
 
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/identity/identitytest"
 	"github.com/nport/nport/core/nettest"
 	"github.com/nport/nport/wire"
 )
 
-// fixedID returns an identity whose key is 32 bytes of seed, so that
-// recorded handshakes (the fuzz seeds) stay valid.
-func fixedID(t testing.TB, name string, seed byte) identity.Identity {
-	t.Helper()
-	key, err := identity.ParsePrivateKey(identity.PrivatePrefix + base64.RawURLEncoding.EncodeToString(bytes.Repeat([]byte{seed}, 32)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return identity.Identity{Name: identity.Name(name), Key: key}
-}
+// fixedID is an identity with a fixed key, so recorded exchanges (the
+// fuzz seeds) stay valid.
+var fixedID = identitytest.Fixed
 
 func newID(t testing.TB, name string) identity.Identity {
 	t.Helper()
