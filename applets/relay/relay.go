@@ -47,7 +47,8 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return fmt.Errorf("relay: %w", err)
 	}
-	router := route.NewMemory(route.Options{QueueLen: cfg.QueueLength, TTL: cfg.QueueTTL, Now: cfg.Now})
+	queue := route.NewMemoryQueue(route.QueueOptions{Len: cfg.QueueLength, TTL: cfg.QueueTTL})
+	router := route.NewMemory(route.Options{Queue: queue, Now: cfg.Now})
 	ln, err := listen(cfg)
 	if err != nil {
 		return err

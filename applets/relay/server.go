@@ -145,7 +145,8 @@ func (s *server) reject(ctx context.Context, nc net.Conn) {
 func (s *server) handle(ctx context.Context, nc net.Conn) {
 	var p *peer
 	cfg := s.accept
-	cfg.Claim = func(name identity.Name, key identity.PublicKey) error {
+	cfg.Claim = func(cl relayconn.Claim) error {
+		name, key := cl.Name, cl.Key
 		if err := s.dir.Claim(name, key); errors.Is(err, directory.ErrNameTaken) {
 			s.log.Info("claim refused", "identity", string(name), "fp", key.Fingerprint(), "remote", nc.RemoteAddr().String(), "err", err)
 			return err

