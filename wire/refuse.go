@@ -34,18 +34,22 @@ const (
 	// RefuseBadToken: a rendezvous session id and token did not match a
 	// waiting session (unknown, expired, or the token was used already).
 	RefuseBadToken RefuseCode = 8
+	// RefuseNotAllowed: the relay's claim policy does not let this key
+	// claim this name (not on its allow list, no valid invitation).
+	RefuseNotAllowed RefuseCode = 9
 )
 
 var refuseNames = [...]string{
-	RefuseUnknown:   "unknown",
-	RefuseVersion:   "version",
-	RefuseBadAuth:   "bad-auth",
-	RefuseNameTaken: "name-taken",
-	RefuseLimit:     "limit",
-	RefuseRate:      "rate",
-	RefuseMalformed: "malformed",
-	RefuseTimeout:   "timeout",
-	RefuseBadToken:  "bad-token",
+	RefuseUnknown:    "unknown",
+	RefuseVersion:    "version",
+	RefuseBadAuth:    "bad-auth",
+	RefuseNameTaken:  "name-taken",
+	RefuseLimit:      "limit",
+	RefuseRate:       "rate",
+	RefuseMalformed:  "malformed",
+	RefuseTimeout:    "timeout",
+	RefuseBadToken:   "bad-token",
+	RefuseNotAllowed: "not-allowed",
 }
 
 // String names the code for logs and errors.
