@@ -40,6 +40,8 @@ func flags() []cli.Flag {
 		&cli.DurationFlag{Name: "keepalive", Value: d.Keepalive, Usage: "interval between keepalives; a link silent for 3 of them is closed", EnvVars: config.Env("keepalive"), Category: net},
 		&cli.DurationFlag{Name: "handshake-timeout", Value: d.HandshakeTimeout, Usage: "a socket that has not finished the handshake by then is closed", EnvVars: config.Env("handshake-timeout"), Category: limits},
 		&cli.IntFlag{Name: "max-connections", Value: d.MaxConnections, Usage: "open sockets at most; past it new ones are refused", EnvVars: config.Env("max-connections"), Category: limits},
+		&cli.IntFlag{Name: "max-handshakes", Value: d.MaxHandshakes, Usage: "sockets in their handshake at most (and at most --max-connections); past it the least recently active is shed", EnvVars: config.Env("max-handshakes"), Category: limits},
+		&cli.IntFlag{Name: "max-handshakes-per-source", Value: d.MaxHandshakesPerSource, Usage: "sockets in their handshake from one address (IPv4, IPv6 /64) at most; past it one idle for 2s is shed, or the newcomer refused", EnvVars: config.Env("max-handshakes-per-source"), Category: limits},
 		&cli.IntFlag{Name: "queue-length", Value: d.QueueLength, Usage: "messages kept per offline identity; past it the oldest is dropped", EnvVars: config.Env("queue-length"), Category: limits},
 		&cli.DurationFlag{Name: "queue-ttl", Value: d.QueueTTL, Usage: "how long a message for an offline identity is kept", EnvVars: config.Env("queue-ttl"), Category: limits},
 		&cli.IntFlag{Name: "send-queue", Value: d.SendQueue, Usage: "frames waiting for one connection; a connection whose queue fills is closed", EnvVars: config.Env("send-queue"), Category: limits},

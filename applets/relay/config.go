@@ -8,6 +8,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/nport/nport/core/admission"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/relayconn"
 )
@@ -27,6 +28,12 @@ type Config struct {
 	HandshakeTimeout time.Duration `toml:"handshake-timeout"`
 	Keepalive        time.Duration `toml:"keepalive"`
 
+	// MaxHandshakes bounds the sockets in their handshake, from all
+	// sources (and at most MaxConnections); MaxHandshakesPerSource those
+	// from one address. See core/admission.
+	MaxHandshakes          int `toml:"max-handshakes"`
+	MaxHandshakesPerSource int `toml:"max-handshakes-per-source"`
+
 	// Home is the nport home: the relay key (@relay) and the directory.
 	Home string `toml:"-"`
 	// Logger receives the relay's logs; nil discards them.
@@ -39,6 +46,10 @@ type Config struct {
 	Ready func(addr net.Addr, key identity.PublicKey) `toml:"-"`
 	// Now is the clock of queues and rate limits; nil means time.Now.
 	Now func() time.Time `toml:"-"`
+	// HandshakeGrace is how long a socket in its handshake may be idle
+	// before a newcomer from its full source address takes its place;
+	// 0 means admission.DefaultGrace.
+	HandshakeGrace time.Duration `toml:"-"`
 }
 
 // Defaults returns the settings of a relay run without a file or flags.
@@ -53,6 +64,9 @@ func Defaults() Config {
 		Burst:            200,
 		HandshakeTimeout: relayconn.DefaultHandshakeTimeout,
 		Keepalive:        relayconn.DefaultKeepalive,
+
+		MaxHandshakes:          admission.DefaultMax,
+		MaxHandshakesPerSource: admission.DefaultPerSource,
 	}
 }
 
@@ -71,6 +85,9 @@ func (c Config) check() error {
 	}
 	if c.MaxConnections < 1 {
 		bad("--max-connections is %d, want at least 1", c.MaxConnections)
+	}
+	if c.MaxHandshakes < 1 || c.MaxHandshakesPerSource < 1 {
+		bad("--max-handshakes is %d and --max-handshakes-per-source %d: want at least 1 each", c.MaxHandshakes, c.MaxHandshakesPerSource)
 	}
 	if c.QueueLength < 0 || c.QueueTTL < 0 {
 		bad("--queue-length and --queue-ttl may not be negative (0 turns queueing off)")

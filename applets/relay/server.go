@@ -11,6 +11,7 @@ import (
 
 	"github.com/nport/nport/applets/relay/directory"
 	"github.com/nport/nport/applets/relay/route"
+	"github.com/nport/nport/core/admission"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/relayconn"
 	"github.com/nport/nport/wire"
@@ -26,6 +27,7 @@ type server struct {
 	router  route.Router
 	buckets *buckets
 	accept  relayconn.ServerConfig
+	gate    *admission.Gate // the sockets in their handshake
 
 	conns     atomic.Int64  // sockets open, in the handshake or live
 	rejecters chan struct{} // bounds the goroutines that refuse sockets past the limit
@@ -50,6 +52,11 @@ func newServer(cfg Config, id identity.Identity, dir directory.Directory, router
 		rejecters: make(chan struct{}, maxRejecters),
 		sockets:   make(map[net.Conn]struct{}),
 	}
+	s.gate = admission.New(admission.Config{
+		Max:       min(cfg.MaxHandshakes, cfg.MaxConnections),
+		PerSource: cfg.MaxHandshakesPerSource,
+		Grace:     cfg.HandshakeGrace,
+	})
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -105,18 +112,24 @@ func (s *server) acceptLoop(ctx context.Context, ln net.Listener) error {
 }
 
 // admit starts the goroutine of a new socket, or turns it away at the
-// connection limit.
+// connection limit or the limits on handshakes (see core/admission).
 func (s *server) admit(ctx context.Context, nc net.Conn) {
 	if s.conns.Add(1) > int64(s.cfg.MaxConnections) {
 		s.conns.Add(-1)
 		s.reject(ctx, nc)
 		return
 	}
+	t, err := s.gate.Admit(nc)
+	if err != nil {
+		s.conns.Add(-1)
+		s.log.Debug("socket refused", "remote", nc.RemoteAddr().String(), "err", err)
+		return
+	}
 	s.track(nc)
 	s.wg.Go(func() {
 		defer s.conns.Add(-1)
 		defer s.untrack(nc)
-		s.handle(ctx, nc)
+		s.handle(ctx, nc, t)
 	})
 }
 
@@ -142,9 +155,10 @@ func (s *server) reject(ctx context.Context, nc net.Conn) {
 // handle runs one socket from its handshake to its end. The identity's
 // peer is attached to the router when its claim succeeds, just before
 // Welcome (see peer).
-func (s *server) handle(ctx context.Context, nc net.Conn) {
+func (s *server) handle(ctx context.Context, nc net.Conn, t *admission.Ticket) {
 	var p *peer
 	cfg := s.accept
+	cfg.Progress = t.Touch
 	cfg.Claim = func(cl relayconn.Claim) error {
 		name, key := cl.Name, cl.Key
 		if err := s.dir.Claim(name, key); errors.Is(err, directory.ErrNameTaken) {
@@ -159,12 +173,16 @@ func (s *server) handle(ctx context.Context, nc net.Conn) {
 		return nil
 	}
 	c, err := relayconn.Accept(ctx, nc, cfg)
+	t.Done()
 	if err != nil {
 		if p != nil {
 			p.release()
 			p.requeue()
 		}
-		if ctx.Err() == nil {
+		switch {
+		case t.Shed():
+			s.log.Debug("socket shed: too many handshakes in progress", "remote", nc.RemoteAddr().String())
+		case ctx.Err() == nil:
 			s.log.Debug("handshake failed", "remote", nc.RemoteAddr().String(), "err", err)
 		}
 		return

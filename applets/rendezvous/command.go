@@ -1,8 +1,11 @@
 package rendezvous
 
 import (
+	"strconv"
+
 	"github.com/urfave/cli/v2"
 
+	"github.com/nport/nport/applets/rendezvous/pairing"
 	"github.com/nport/nport/core/config"
 	"github.com/nport/nport/core/relayclient"
 )
@@ -17,6 +20,8 @@ const (
 	FlagMaxPerIdentity = "max-sessions-per-identity"
 	FlagIdleTimeout    = "idle-timeout"
 	FlagHandshake      = "handshake-timeout"
+	FlagMaxHandshakes  = "max-handshakes"
+	FlagMaxPerSource   = "max-handshakes-per-source"
 	FlagSessionTTL     = "session-ttl"
 	FlagSnoop          = "snoop"
 )
@@ -49,6 +54,8 @@ func flags() []cli.Flag {
 		&cli.IntFlag{Name: FlagMaxPerIdentity, Usage: "most sessions held at once for one requesting identity", DefaultText: "20", EnvVars: config.Env(FlagMaxPerIdentity), Category: cat},
 		&cli.DurationFlag{Name: FlagIdleTimeout, Usage: "end a session after this long with no byte either way; 0 never", DefaultText: "0", EnvVars: config.Env(FlagIdleTimeout), Category: cat},
 		&cli.DurationFlag{Name: FlagHandshake, Usage: "how long a socket has to present its session and token", DefaultText: "10s", EnvVars: config.Env(FlagHandshake), Category: cat},
+		&cli.IntFlag{Name: FlagMaxHandshakes, Usage: "most sockets yet to send their hello; past it the one idle longest is shed", DefaultText: strconv.Itoa(pairing.DefaultMaxHandshakes), EnvVars: config.Env(FlagMaxHandshakes), Category: cat},
+		&cli.IntFlag{Name: FlagMaxPerSource, Usage: "most sockets yet to send their hello from one address (IPv4, IPv6 /64); past it one idle for 2s is shed, or the newcomer refused", DefaultText: strconv.Itoa(pairing.DefaultMaxHandshakesPerSource), EnvVars: config.Env(FlagMaxPerSource), Category: cat},
 		&cli.DurationFlag{Name: FlagSessionTTL, Usage: "how long a session waits for both parties", DefaultText: "30s", EnvVars: config.Env(FlagSessionTTL), Category: cat},
 		&cli.BoolFlag{Name: FlagSnoop, Usage: "debug: log the first bytes of each session in hex, and copy through memory instead of splice", EnvVars: config.Env(FlagSnoop), Category: cat},
 	}

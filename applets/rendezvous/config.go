@@ -41,6 +41,12 @@ type Config struct {
 	IdleTimeout time.Duration `toml:"idle-timeout"`
 	// HandshakeTimeout is how long a socket has to send its hello.
 	HandshakeTimeout time.Duration `toml:"handshake-timeout"`
+	// MaxHandshakes bounds the sockets yet to send their hello, from all
+	// addresses; past it the one idle longest is shed for a newcomer.
+	MaxHandshakes int `toml:"max-handshakes"`
+	// MaxHandshakesPerSource bounds those from one address (IPv4, IPv6
+	// /64); past it one idle for 2 s is shed, or the newcomer refused.
+	MaxHandshakesPerSource int `toml:"max-handshakes-per-source"`
 	// SessionTTL is how long a session waits for both parties.
 	SessionTTL time.Duration `toml:"session-ttl"`
 	// Snoop logs the first bytes of each session, each way, in hex.
@@ -76,6 +82,8 @@ func Defaults() Config {
 		MaxSessionsPerIdentity: pairing.DefaultMaxSessionsPerIdentity,
 		HandshakeTimeout:       pairing.DefaultHandshakeTimeout,
 		SessionTTL:             pairing.DefaultSessionTTL,
+		MaxHandshakes:          pairing.DefaultMaxHandshakes,
+		MaxHandshakesPerSource: pairing.DefaultMaxHandshakesPerSource,
 	}
 }
 
@@ -114,6 +122,10 @@ func (c Config) check() (identity.Name, []identity.Name, error) {
 		return "", nil, fmt.Errorf("bad --handshake-timeout %v: want more than 0, such as 10s", c.HandshakeTimeout)
 	case c.SessionTTL <= 0:
 		return "", nil, fmt.Errorf("bad --session-ttl %v: want more than 0, such as 30s", c.SessionTTL)
+	case c.MaxHandshakes < 1:
+		return "", nil, fmt.Errorf("bad --max-handshakes %d: want 1 or more, such as %d", c.MaxHandshakes, pairing.DefaultMaxHandshakes)
+	case c.MaxHandshakesPerSource < 1:
+		return "", nil, fmt.Errorf("bad --max-handshakes-per-source %d: want 1 or more, such as %d", c.MaxHandshakesPerSource, pairing.DefaultMaxHandshakesPerSource)
 	}
 	return name, managers, nil
 }

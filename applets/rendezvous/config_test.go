@@ -68,6 +68,8 @@ func TestCheck(t *testing.T) {
 		{"negative idle", func(c *Config) { c.IdleTimeout = -time.Second }, "--idle-timeout"},
 		{"zero handshake", func(c *Config) { c.HandshakeTimeout = 0 }, "--handshake-timeout"},
 		{"zero ttl", func(c *Config) { c.SessionTTL = 0 }, "--session-ttl"},
+		{"no handshakes", func(c *Config) { c.MaxHandshakes = 0 }, "--max-handshakes"},
+		{"none per source", func(c *Config) { c.MaxHandshakesPerSource = -1 }, "--max-handshakes-per-source"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -133,7 +135,8 @@ relay = "relay.example.com"
 		_, err := config.Resolve(c, section, &got)
 		return err
 	}}
-	args := []string{"srvd", "--home", home, "-m", "@carol,@dave", "--max-sessions", "5", "-i", "rv.example.com", "--snoop"}
+	args := []string{"srvd", "--home", home, "-m", "@carol,@dave", "--max-sessions", "5", "-i", "rv.example.com", "--snoop",
+		"--max-handshakes-per-source", "64"}
 	if err := app.Run(args); err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +144,7 @@ relay = "relay.example.com"
 	want.Atsign, want.Listen, want.IP = "@rv", "127.0.0.1:9000", "rv.example.com"
 	want.Managers = []string{"@carol", "@dave"}
 	want.MaxSessions, want.SessionTTL, want.IdleTimeout, want.Snoop = 5, 45*time.Second, 2*time.Hour, true
-	want.Relay = "relay.example.com"
+	want.Relay, want.MaxHandshakesPerSource = "relay.example.com", 64
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v,\nwant %+v", got, want)
 	}

@@ -59,6 +59,8 @@ func Run(ctx context.Context, cfg Config) error {
 		MaxSessions:            cfg.MaxSessions,
 		MaxSessionsPerIdentity: cfg.MaxSessionsPerIdentity,
 		HandshakeTimeout:       cfg.HandshakeTimeout,
+		MaxHandshakes:          cfg.MaxHandshakes,
+		MaxHandshakesPerSource: cfg.MaxHandshakesPerSource,
 		SessionTTL:             cfg.SessionTTL,
 		IdleTimeout:            cfg.IdleTimeout,
 		Snoop:                  cfg.Snoop,

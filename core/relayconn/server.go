@@ -35,6 +35,10 @@ type ServerConfig struct {
 	// Rand is the source of the challenge; nil means crypto/rand. Tests
 	// set it to replay a recorded handshake.
 	Rand io.Reader
+
+	// Progress, if set, is called once the ClientHello has been read, so
+	// that the relay can tell a handshake under way from an idle socket.
+	Progress func()
 }
 
 // handshakeBufLen holds the largest handshake frame a client sends: an
@@ -107,6 +111,9 @@ func checkClient(ctx context.Context, nc net.Conn, buf []byte, cfg ServerConfig)
 	hello, err := readHello(ctx, nc, buf)
 	if err != nil {
 		return "", identity.PublicKey{}, err
+	}
+	if cfg.Progress != nil {
+		cfg.Progress()
 	}
 	name, err := identity.ParseName(hello.Name)
 	if err != nil {

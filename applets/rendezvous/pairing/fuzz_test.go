@@ -49,8 +49,8 @@ func FuzzHello(f *testing.F) {
 		if got := srv.tokens.Len(); got != 2 {
 			t.Fatalf("got %d tokens after %q, want 2", got, in)
 		}
-		if srv.handshakes != 0 {
-			t.Fatalf("got %d handshakes counted, want 0", srv.handshakes)
+		if got := srv.Handshakes().Pending; got != 0 {
+			t.Fatalf("got %d handshakes counted, want 0", got)
 		}
 		checkAnswer(t, c.out.Bytes())
 	})

@@ -7,6 +7,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/nport/nport/core/admission"
 	"github.com/nport/nport/core/session"
 	"github.com/nport/nport/wire"
 )
@@ -14,11 +15,17 @@ import (
 // serveConn takes one accepted socket through its hello. The first party
 // of a session stays here, holding its socket, until the second comes and
 // the bridge runs; the second hands its socket over and returns.
-func (s *Server) serveConn(ctx context.Context, c net.Conn) {
+func (s *Server) serveConn(ctx context.Context, c net.Conn, t *admission.Ticket) {
 	p := &party{conn: c, remote: c.RemoteAddr().String()}
 	p.stop = context.AfterFunc(ctx, func() { _ = c.Close() })
 	_ = c.SetReadDeadline(time.Now().Add(s.cfg.HandshakeTimeout))
 	h, r := readHello(c, s.cfg.HandshakeTimeout)
+	if r != nil && t.Shed() {
+		// The gate told it why and closed it.
+		s.log.Debug("socket shed: too many handshakes in progress", "remote", p.remote)
+		p.stop()
+		return
+	}
 	var e *entry
 	first := false
 	if r == nil {
@@ -29,21 +36,14 @@ func (s *Server) serveConn(ctx context.Context, c net.Conn) {
 		p.stop()
 		refuse(c, r)
 		// Counted until closed: a refused socket lingers for a moment.
-		s.handshakeDone()
+		t.Done()
 		return
 	}
-	s.handshakeDone()
+	t.Done()
 	if first {
 		s.log.Debug("party waiting for its peer", "session", e.id.Short(), "role", p.role, "remote", p.remote)
 		s.wait(ctx, e, p)
 	}
-}
-
-// handshakeDone gives back a socket's place among the handshakes.
-func (s *Server) handshakeDone() {
-	s.mu.Lock()
-	s.handshakes--
-	s.mu.Unlock()
 }
 
 // admit redeems the hello's token and seats p in its session: as the first

@@ -3,6 +3,7 @@ package pairing
 import (
 	"errors"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,13 +73,23 @@ func TestLimitFreedBySessionEnd(t *testing.T) {
 	f.open("@carol")
 }
 
-func TestHandshakeLimit(t *testing.T) {
+// TestHandshakeLimitShedsTheIdlest fills the one handshake place with a
+// silent socket: a party that comes next takes its place, and the silent
+// socket is told which limit shed it.
+func TestHandshakeLimitShedsTheIdlest(t *testing.T) {
 	f := startServer(t, Config{MaxHandshakes: 1})
-	f.dial(t) // silent: holds the one handshake place
-	second := f.dial(t)
-	if r, ok := readRefusal(t, second); !ok || r.Code != wire.RefuseLimit {
-		t.Errorf("got %v, %v, want a limit refusal", r, ok)
+	silent := f.dial(t)
+	eventually(t, "silent socket seated", func() bool { return f.srv.Handshakes().Pending == 1 })
+	id, g := f.open("@alice")
+	c := f.join(t, id, g.Client)
+	if r, ok := readRefusal(t, silent); !ok || r.Code != wire.RefuseLimit || !strings.Contains(r.Message, "global limit") {
+		t.Errorf("got %v, %v for the silent socket, want a limit refusal naming the global limit", r, ok)
 	}
+	eventually(t, "waiting party", func() bool { return f.srv.state(id) == stateWaiting })
+	d := f.join(t, id, g.Daemon)
+	readPaired(t, c)
+	readPaired(t, d)
+	exchange(t, c, d, "after the shed")
 }
 
 func TestUnpairedExpiry(t *testing.T) {

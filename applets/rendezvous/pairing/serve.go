@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net"
 	"time"
-
-	"github.com/nport/nport/wire"
 )
 
 // Accept retry delays after a failed Accept (out of file descriptors, say).
@@ -58,26 +56,15 @@ func (s *Server) acceptLoop(ctx context.Context, ln net.Listener) error {
 	}
 }
 
-// start serves c in a new goroutine, or refuses it at once when too many
-// sockets are still in their handshake.
+// start serves c in a new goroutine, once the gate has seated it among
+// the sockets in their handshake (or turned it away, telling it why).
 func (s *Server) start(ctx context.Context, c net.Conn) {
-	s.mu.Lock()
-	full := s.handshakes >= s.cfg.MaxHandshakes
-	if !full {
-		s.handshakes++
-	}
-	s.mu.Unlock()
-	if full {
-		s.log.Debug("socket refused: too many handshakes in progress", "remote", c.RemoteAddr(), "max", s.cfg.MaxHandshakes)
-		frame, _ := wire.AppendPayload(nil, wire.Refusal{Code: wire.RefuseLimit, Message: "too many connections in progress: try again shortly"})
-		// A fresh socket's buffer is empty, so this write does not wait;
-		// the deadline makes sure of it.
-		_ = c.SetWriteDeadline(time.Now().Add(10 * time.Millisecond))
-		_, _ = c.Write(frame)
-		_ = c.Close()
+	t, err := s.gate.Admit(c)
+	if err != nil {
+		s.log.Debug("socket refused", "remote", c.RemoteAddr().String(), "err", err)
 		return
 	}
-	s.wg.Go(func() { s.serveConn(ctx, c) })
+	s.wg.Go(func() { s.serveConn(ctx, c, t) })
 }
 
 // shutdown marks the server closed and ends the sessions no goroutine

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nport/nport/core/admission"
 	"github.com/nport/nport/core/bridge"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/session"
@@ -32,7 +33,9 @@ const (
 	// DefaultMaxHandshakes bounds the sockets that have not yet presented
 	// a valid hello, so that a flood of idle connections cannot exhaust
 	// the file descriptors the sessions need.
-	DefaultMaxHandshakes = 1024
+	DefaultMaxHandshakes = admission.DefaultMax
+	// DefaultMaxHandshakesPerSource bounds those of one source address.
+	DefaultMaxHandshakesPerSource = admission.DefaultPerSource
 )
 
 // Config tunes a Server. The zero value is ready to use.
@@ -44,8 +47,15 @@ type Config struct {
 	// identity (DefaultMaxSessionsPerIdentity if 0).
 	MaxSessionsPerIdentity int
 	// MaxHandshakes bounds the sockets accepted but not yet admitted
-	// (DefaultMaxHandshakes if 0); more are refused with RefuseLimit.
+	// (DefaultMaxHandshakes if 0); past it the one idle longest is shed
+	// for the newcomer (see core/admission).
 	MaxHandshakes int
+	// MaxHandshakesPerSource bounds those from one address, IPv4 or IPv6
+	// /64 (DefaultMaxHandshakesPerSource if 0); past it the newcomer takes
+	// the place of one idle for HandshakeGrace, or is refused.
+	MaxHandshakesPerSource int
+	// HandshakeGrace is that idle time (admission.DefaultGrace if 0).
+	HandshakeGrace time.Duration
 	// HandshakeTimeout is how long an accepted socket has to send a valid
 	// hello (DefaultHandshakeTimeout if 0).
 	HandshakeTimeout time.Duration
@@ -76,6 +86,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxHandshakes <= 0 {
 		c.MaxHandshakes = DefaultMaxHandshakes
 	}
+	if c.MaxHandshakesPerSource <= 0 {
+		c.MaxHandshakesPerSource = DefaultMaxHandshakesPerSource
+	}
 	if c.HandshakeTimeout <= 0 {
 		c.HandshakeTimeout = DefaultHandshakeTimeout
 	}
@@ -94,12 +107,12 @@ type Server struct {
 	cfg    Config
 	log    *slog.Logger
 	tokens *session.Tokens
+	gate   *admission.Gate // the sockets accepted, not yet admitted
 
-	mu         sync.Mutex
-	sessions   map[session.ID]*entry
-	owners     map[identity.Name]int // sessions held per requester
-	handshakes int                   // sockets accepted, not yet admitted
-	closed     bool                  // Serve has ended: nothing opens any more
+	mu       sync.Mutex
+	sessions map[session.ID]*entry
+	owners   map[identity.Name]int // sessions held per requester
+	closed   bool                  // Serve has ended: nothing opens any more
 
 	wg sync.WaitGroup // every socket goroutine
 }
@@ -108,9 +121,12 @@ type Server struct {
 func New(cfg Config) *Server {
 	cfg = cfg.withDefaults()
 	return &Server{
-		cfg:      cfg,
-		log:      cfg.Logger,
-		tokens:   session.NewTokens(),
+		cfg:    cfg,
+		log:    cfg.Logger,
+		tokens: session.NewTokens(),
+		gate: admission.New(admission.Config{
+			Max: cfg.MaxHandshakes, PerSource: cfg.MaxHandshakesPerSource, Grace: cfg.HandshakeGrace,
+		}),
 		sessions: make(map[session.ID]*entry),
 		owners:   make(map[identity.Name]int),
 	}
@@ -135,3 +151,7 @@ func (s *Server) Live() int {
 	}
 	return n
 }
+
+// Handshakes returns the counters of the sockets in their handshake: how
+// many are pending, shed and refused.
+func (s *Server) Handshakes() admission.Stats { return s.gate.Stats() }
