@@ -56,8 +56,17 @@ func (w *tWriter) Write(p []byte) (int, error) {
 // and returns its address.
 func startRelay(t testing.TB) string {
 	t.Helper()
+	return startRelayWith(t, nil)
+}
+
+// startRelayWith is startRelay with the settings changed by edit.
+func startRelayWith(t testing.TB, edit func(*relay.Config)) string {
+	t.Helper()
 	cfg := relay.Defaults()
 	cfg.Listen, cfg.Home, cfg.Logger = "127.0.0.1:0", t.TempDir(), testLogger(t)
+	if edit != nil {
+		edit(&cfg)
+	}
 	ready := make(chan string, 1)
 	cfg.Ready = func(addr net.Addr, _ identity.PublicKey) { ready <- addr.String() }
 	runInBackground(t, "relay", func(ctx context.Context) error { return relay.Run(ctx, cfg) })

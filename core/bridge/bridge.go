@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,13 +40,14 @@ type Config struct {
 // Bridge joins two connections. Create it with New, run it once with Run;
 // Stats may be read meanwhile.
 type Bridge struct {
-	a, b    net.Conn
-	pool    *Pool
-	idle    time.Duration
-	splice  bool
-	start   time.Time // the idle clock's origin; monotonic
-	halves  [2]half   // a→b, b→a
-	started atomic.Bool
+	a, b     net.Conn
+	pool     *Pool
+	idle     time.Duration
+	splice   bool        // both sides are TCP on Linux: the kernel copies
+	buffered atomic.Bool // a direction fell back to the pooled buffers
+	start    time.Time   // the idle clock's origin; monotonic
+	halves   [2]half     // a→b, b→a
+	started  atomic.Bool
 
 	mu    sync.Mutex // guards shut and cause
 	shut  bool       // the bridge is closing: later copy errors are consequences
@@ -112,18 +112,6 @@ func (br *Bridge) Run(ctx context.Context) (Stats, error) {
 	stop()
 	br.stopWatchdog()
 	return br.Stats(), err
-}
-
-// canSplice reports whether the copy can be left to the kernel. Off Linux,
-// TCPConn.ReadFrom falls back to io.Copy with a fresh buffer per call, so the
-// pooled loop is the better choice there.
-func canSplice(a, b net.Conn) bool {
-	if runtime.GOOS != "linux" && runtime.GOOS != "android" {
-		return false
-	}
-	_, okA := a.(*net.TCPConn)
-	_, okB := b.(*net.TCPConn)
-	return okA && okB
 }
 
 // teardown closes both connections because of cause (nil: a deliberate,

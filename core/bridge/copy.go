@@ -1,11 +1,9 @@
 package bridge
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"sync/atomic"
 )
 
@@ -90,25 +88,6 @@ func (br *Bridge) bufferCopy(h *half) error {
 		}
 		if rerr != nil {
 			return rerr
-		}
-	}
-}
-
-// spliceCopy hands the copy to TCPConn.ReadFrom with the bare *net.TCPConn
-// as source, the one form for which Go uses splice(2). It copies in windows
-// (see idle.go): the read deadline that ends a window only interrupts a wait
-// for data, so no byte is lost, and each window reports its byte count.
-func (br *Bridge) spliceCopy(h *half) error {
-	dst, src := h.dst.(*net.TCPConn), h.src.(*net.TCPConn)
-	for {
-		if err := src.SetReadDeadline(br.openWindow(h)); err != nil {
-			return err
-		}
-		n, err := dst.ReadFrom(src)
-		br.closeWindow(h, n)
-		h.n.Add(n)
-		if !errors.Is(err, os.ErrDeadlineExceeded) {
-			return err // nil at EOF
 		}
 	}
 }

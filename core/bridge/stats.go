@@ -10,8 +10,8 @@ type Stats struct {
 	BToA int64
 	// Spliced reports that both connections were TCP on Linux, so the
 	// kernel moved the bytes with splice(2) and they never entered nport's
-	// memory. On that path the counters advance once per idle-check window
-	// (see idle.go) rather than per read.
+	// memory: false if a direction had to copy through a buffer instead
+	// (no file descriptor left for its pipe, say).
 	Spliced bool
 }
 
@@ -30,6 +30,6 @@ func (br *Bridge) Stats() Stats {
 	return Stats{
 		AToB:    br.halves[0].n.Load(),
 		BToA:    br.halves[1].n.Load(),
-		Spliced: br.splice,
+		Spliced: br.splice && !br.buffered.Load(),
 	}
 }
