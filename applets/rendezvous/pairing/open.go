@@ -96,6 +96,7 @@ func (s *Server) Open(id session.ID, owner identity.Name) (Grant, error) {
 	s.tokens.Issue(id, g.Daemon, e.expires)
 	s.sessions[id] = e
 	s.owners[owner]++
+	s.grewLocked()
 	e.timer = time.AfterFunc(g.TTL, func() { s.expire(e) })
 	s.log.Info("session opened", "session", id.Short(), "requester", owner, "ttl", g.TTL)
 	return g, nil
@@ -133,6 +134,7 @@ func (s *Server) removeLocked(e *entry) {
 	if s.owners[e.owner]--; s.owners[e.owner] <= 0 {
 		delete(s.owners, e.owner)
 	}
+	s.shrankLocked()
 }
 
 // remove is removeLocked for callers that do not hold s.mu.

@@ -73,6 +73,7 @@ func (s *Server) shutdown() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true
+	s.stopReclaimLocked()
 	for _, e := range s.sessions {
 		if e.state == statePending {
 			s.removeLocked(e)

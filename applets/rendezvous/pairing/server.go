@@ -11,6 +11,7 @@ package pairing
 
 import (
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -113,6 +114,7 @@ type Server struct {
 	sessions map[session.ID]*entry
 	owners   map[identity.Name]int // sessions held per requester
 	closed   bool                  // Serve has ended: nothing opens any more
+	reclaim  reclaimer             // when to give memory back
 
 	wg sync.WaitGroup // every socket goroutine
 }
@@ -120,7 +122,7 @@ type Server struct {
 // New returns a Server with no session.
 func New(cfg Config) *Server {
 	cfg = cfg.withDefaults()
-	return &Server{
+	s := &Server{
 		cfg:    cfg,
 		log:    cfg.Logger,
 		tokens: session.NewTokens(),
@@ -129,7 +131,9 @@ func New(cfg Config) *Server {
 		}),
 		sessions: make(map[session.ID]*entry),
 		owners:   make(map[identity.Name]int),
+		reclaim:  reclaimer{free: debug.FreeOSMemory},
 	}
+	return s
 }
 
 // Len returns how many sessions are held, live and pending.
