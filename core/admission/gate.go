@@ -25,7 +25,7 @@ const (
 	// DefaultMax bounds the sockets in their handshake, all sources.
 	DefaultMax = 4096
 	// DefaultPerSource bounds those of one source address.
-	DefaultPerSource = 512
+	DefaultPerSource = 2048
 	// DefaultGrace is how long a socket of a source at its bound may be
 	// idle before a newcomer from that source takes its place.
 	DefaultGrace = 2 * time.Second
@@ -133,6 +133,7 @@ func (g *Gate) seat(t *Ticket, key netip.Prefix) (shed *Ticket, err error) {
 	t.src, t.last, t.state = src, now, seated
 	g.all.push(t)
 	src.pending.push(t)
+	g.stats.PeakPending = max(g.stats.PeakPending, g.all.n)
 	return shed, nil
 }
 
@@ -159,6 +160,9 @@ type Stats struct {
 	Pending int
 	// Sources is the number of source addresses they come from.
 	Sources int
+	// PeakPending is the most sockets that were in their handshake at
+	// once, for sizing the limits.
+	PeakPending int
 	// ShedGlobal counts sockets shed because all sources together were
 	// at Max.
 	ShedGlobal uint64

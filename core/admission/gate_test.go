@@ -29,43 +29,43 @@ func TestSeat(t *testing.T) {
 	}{
 		{"global bound sheds the least recently active", Config{Max: 2}, []step{
 			{0, "admit " + a, "seated"}, {1, "admit " + b, "seated"}, {2, "admit " + c, "shed 0 global"},
-		}, Stats{Pending: 2, Sources: 2, ShedGlobal: 1}},
+		}, Stats{Pending: 2, Sources: 2, PeakPending: 2, ShedGlobal: 1}},
 		{"progress moves a socket back", Config{Max: 2}, []step{
 			{0, "admit " + a, "seated"}, {1, "admit " + b, "seated"}, {2, "touch 0", ""}, {3, "admit " + c, "shed 1 global"},
-		}, Stats{Pending: 2, Sources: 2, ShedGlobal: 1}},
+		}, Stats{Pending: 2, Sources: 2, PeakPending: 2, ShedGlobal: 1}},
 		{"done frees a seat", Config{Max: 2}, []step{
 			{0, "admit " + a, "seated"}, {0, "admit " + b, "seated"}, {0, "done 0", ""}, {0, "admit " + c, "seated"},
-		}, Stats{Pending: 2, Sources: 2}},
+		}, Stats{Pending: 2, Sources: 2, PeakPending: 2}},
 		{"full source within the grace refuses", Config{PerSource: 2}, []step{
 			{0, "admit " + a, "seated"}, {time.Second, "admit " + a, "seated"}, {1999 * time.Millisecond, "admit " + a, "refused"},
-		}, Stats{Pending: 2, Sources: 1, RefusedPerSource: 1}},
+		}, Stats{Pending: 2, Sources: 1, PeakPending: 2, RefusedPerSource: 1}},
 		{"full source sheds one idle past the grace", Config{PerSource: 2}, []step{
 			{0, "admit " + a, "seated"}, {time.Second, "admit " + a, "seated"}, {2 * time.Second, "admit " + a, "shed 0 source"},
-		}, Stats{Pending: 2, Sources: 1, ShedPerSource: 1}},
+		}, Stats{Pending: 2, Sources: 1, PeakPending: 2, ShedPerSource: 1}},
 		{"progress resets the idle time", Config{PerSource: 2}, []step{
 			{0, "admit " + a, "seated"}, {500 * time.Millisecond, "admit " + a, "seated"}, {time.Second, "touch 0", ""},
 			{2600 * time.Millisecond, "admit " + a, "shed 1 source"},
-		}, Stats{Pending: 2, Sources: 1, ShedPerSource: 1}},
+		}, Stats{Pending: 2, Sources: 1, PeakPending: 2, ShedPerSource: 1}},
 		{"a touched source refuses", Config{PerSource: 2}, []step{
 			{0, "admit " + a, "seated"}, {0, "admit " + a, "seated"}, {1900 * time.Millisecond, "touch 0", ""}, {1900 * time.Millisecond, "touch 1", ""},
 			{3 * time.Second, "admit " + a, "refused"},
-		}, Stats{Pending: 2, Sources: 1, RefusedPerSource: 1}},
+		}, Stats{Pending: 2, Sources: 1, PeakPending: 2, RefusedPerSource: 1}},
 		{"other sources keep their seats", Config{PerSource: 1, Grace: time.Hour}, []step{
 			{0, "admit " + a, "seated"}, {0, "admit " + b, "seated"}, {0, "admit " + a, "refused"}, {0, "admit " + c, "seated"},
-		}, Stats{Pending: 3, Sources: 3, RefusedPerSource: 1}},
+		}, Stats{Pending: 3, Sources: 3, PeakPending: 3, RefusedPerSource: 1}},
 		{"a shed for the source frees the global seat too", Config{Max: 2, PerSource: 2}, []step{
 			{0, "admit " + a, "seated"}, {0, "admit " + a, "seated"}, {3 * time.Second, "admit " + a, "shed 0 source"},
-		}, Stats{Pending: 2, Sources: 1, ShedPerSource: 1}},
+		}, Stats{Pending: 2, Sources: 1, PeakPending: 2, ShedPerSource: 1}},
 		{"one IPv6 /64 is one source", Config{PerSource: 1}, []step{
 			{0, "admit 2001:db8:0:1::1", "seated"}, {0, "admit 2001:db8:0:1::ffff", "refused"}, {0, "admit 2001:db8:0:2::1", "seated"},
-		}, Stats{Pending: 2, Sources: 2, RefusedPerSource: 1}},
+		}, Stats{Pending: 2, Sources: 2, PeakPending: 2, RefusedPerSource: 1}},
 		{"done twice and done after a shed change nothing", Config{Max: 1}, []step{
 			{0, "admit " + a, "seated"}, {0, "admit " + b, "shed 0 global"}, {0, "done 0", ""}, {0, "done 1", ""}, {0, "done 1", ""},
 			{0, "admit " + c, "seated"},
-		}, Stats{Pending: 1, Sources: 1, ShedGlobal: 1}},
+		}, Stats{Pending: 1, Sources: 1, PeakPending: 1, ShedGlobal: 1}},
 		{"touch after done changes nothing", Config{Max: 2}, []step{
 			{0, "admit " + a, "seated"}, {0, "done 0", ""}, {0, "touch 0", ""}, {0, "admit " + b, "seated"},
-		}, Stats{Pending: 1, Sources: 1}},
+		}, Stats{Pending: 1, Sources: 1, PeakPending: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

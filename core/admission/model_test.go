@@ -44,6 +44,7 @@ func (m *model) admit(tk *Ticket, key netip.Prefix, now time.Duration) (victim *
 	}
 	m.pending = append(m.pending, tk)
 	m.last[tk], m.src[tk] = now, key
+	m.stats.PeakPending = max(m.stats.PeakPending, len(m.pending))
 	return victim, why, false
 }
 
