@@ -52,14 +52,7 @@ func TestBridgeIntegrity(t *testing.T) {
 		_ = b.SetDeadline(time.Now())
 		done := runBridge(t, New(Config{Pool: pool, IdleTimeout: time.Minute}, a, b), context.Background())
 		toB, toA := randomBytes(4<<20+7, 1), randomBytes(3<<20+5, 2)
-		errc := make(chan error, 2)
-		go exchange(endA, toB, toA, errc)
-		go exchange(endB, toA, toB, errc)
-		for range 2 {
-			if err := <-errc; err != nil {
-				t.Fatalf("got exchange error %v, want nil", err)
-			}
-		}
+		swap(t, endA, endB, toB, toA)
 		closeAll(endA, endB)
 		r := waitResult(t, done, 10*time.Second)
 		if r.err != nil {

@@ -129,3 +129,17 @@ func exchange(c net.Conn, out, in []byte, errc chan<- error) {
 	}
 	errc <- nil
 }
+
+// swap sends toB from endA to endB and toA the other way at once, and
+// fails the test unless each end reads exactly what the other sent.
+func swap(t *testing.T, endA, endB net.Conn, toB, toA []byte) {
+	t.Helper()
+	errc := make(chan error, 2)
+	go exchange(endA, toB, toA, errc)
+	go exchange(endB, toA, toB, errc)
+	for range 2 {
+		if err := <-errc; err != nil {
+			t.Fatalf("got exchange error %v, want nil", err)
+		}
+	}
+}

@@ -33,14 +33,7 @@ func TestSplicePipesCloseWithTheBridge(t *testing.T) {
 	before := pipeFDs(t)
 	endA, a, b, endB := transports[0].conns(t)
 	done := runBridge(t, New(Config{}, a, b), context.Background())
-	errc := make(chan error, 2)
-	go exchange(endA, []byte("to b"), []byte("to a"), errc)
-	go exchange(endB, []byte("to a"), []byte("to b"), errc)
-	for range 2 {
-		if err := <-errc; err != nil {
-			t.Fatalf("got exchange error %v, want nil", err)
-		}
-	}
+	swap(t, endA, endB, []byte("to b"), []byte("to a"))
 	if got := pipeFDs(t); got < before+4 {
 		t.Errorf("got %d pipe file descriptors while bridging, want %d or more: two pipes of two ends", got, before+4)
 	}
@@ -64,14 +57,7 @@ func TestSpliceWithoutPipeCopiesThroughBuffers(t *testing.T) {
 	endA, a, b, endB := transports[0].conns(t)
 	done := runBridge(t, New(Config{IdleTimeout: time.Minute}, a, b), context.Background())
 	toB, toA := randomBytes(1<<20+3, 5), randomBytes(1<<20+9, 6)
-	errc := make(chan error, 2)
-	go exchange(endA, toB, toA, errc)
-	go exchange(endB, toA, toB, errc)
-	for range 2 {
-		if err := <-errc; err != nil {
-			t.Fatalf("got exchange error %v, want nil", err)
-		}
-	}
+	swap(t, endA, endB, toB, toA)
 	closeAll(endA, endB)
 	r := waitResult(t, done, 10*time.Second)
 	want := Stats{AToB: int64(len(toB)), BToA: int64(len(toA))}

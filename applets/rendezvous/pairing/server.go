@@ -76,19 +76,14 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// withDefaults fills in the zero fields of c.
+// withDefaults fills in the zero fields of c; the gate fills in those of
+// the handshakes.
 func (c Config) withDefaults() Config {
 	if c.MaxSessions <= 0 {
 		c.MaxSessions = DefaultMaxSessions
 	}
 	if c.MaxSessionsPerIdentity <= 0 {
 		c.MaxSessionsPerIdentity = DefaultMaxSessionsPerIdentity
-	}
-	if c.MaxHandshakes <= 0 {
-		c.MaxHandshakes = DefaultMaxHandshakes
-	}
-	if c.MaxHandshakesPerSource <= 0 {
-		c.MaxHandshakesPerSource = DefaultMaxHandshakesPerSource
 	}
 	if c.HandshakeTimeout <= 0 {
 		c.HandshakeTimeout = DefaultHandshakeTimeout
