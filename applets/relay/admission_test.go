@@ -101,11 +101,12 @@ func TestIdleFloodLeavesRoomForHonestClients(t *testing.T) {
 		t.Errorf("ninth socket of one address: got %v, want a limit refusal naming the per-address limit", ref)
 	}
 	// 64 more from eight other addresses: the 40 oldest of all are shed,
-	// the sockets of 127.0.0.1 first.
+	// each as the socket 32 places after it is seated, so the last of
+	// them has been told once the whole flood is seated.
 	for i := range 8 * perSource {
 		idle = append(idle, dialFrom(t, fmt.Sprintf("127.0.0.%d", 2+i/perSource), r.addr))
 	}
-	for i, nc := range idle[:perSource] {
+	for i, nc := range idle[:len(idle)-maxAll] {
 		if ref := refusalOf(t, nc); ref.Code != wire.RefuseLimit || !strings.Contains(ref.Message, "global limit") {
 			t.Errorf("idle socket %d: got %v, want a limit refusal naming the global limit", i, ref)
 		}

@@ -20,7 +20,13 @@ func (s *Server) serveConn(ctx context.Context, c net.Conn, t *admission.Ticket)
 	p.stop = context.AfterFunc(ctx, func() { _ = c.Close() })
 	_ = c.SetReadDeadline(time.Now().Add(s.cfg.HandshakeTimeout))
 	h, r := readHello(c, s.cfg.HandshakeTimeout)
-	if r != nil && t.Shed() {
+	if r == nil {
+		// Before the token is redeemed: from here on the gate cannot shed
+		// the socket, and if it did just now, the token is still good for
+		// the reconnection the party was told to make.
+		t.Done()
+	}
+	if t.Shed() {
 		// The gate told it why and closed it.
 		s.log.Debug("socket shed: too many handshakes in progress", "remote", p.remote)
 		p.stop()
@@ -39,7 +45,6 @@ func (s *Server) serveConn(ctx context.Context, c net.Conn, t *admission.Ticket)
 		t.Done()
 		return
 	}
-	t.Done()
 	if first {
 		s.log.Debug("party waiting for its peer", "session", e.id.Short(), "role", p.role, "remote", p.remote)
 		s.wait(ctx, e, p)
