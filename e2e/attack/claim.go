@@ -4,7 +4,6 @@ package attack
 
 import (
 	"context"
-	"sync"
 
 	"github.com/nport/nport/core/identity"
 )
@@ -35,18 +34,11 @@ func (f *ClaimFlood) Run(ctx context.Context) Counters {
 	defer f.markReady()
 	ctx, cancel, bud := f.Bounds.withDefaults(DefaultClaimCount).start(ctx)
 	defer cancel()
-	workers := orDefault(f.Workers, DefaultClaimWorkers)
 	var t tally
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; bud.take() && ctx.Err() == nil; i += workers {
-				f.claim(ctx, i, &t)
-				f.markReady()
-			}
-		})
-	}
-	wg.Wait()
+	spread(ctx, orDefault(f.Workers, DefaultClaimWorkers), bud, func(i int) {
+		f.claim(ctx, i, &t)
+		f.markReady()
+	})
 	return t.snapshot()
 }
 

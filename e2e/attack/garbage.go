@@ -5,8 +5,6 @@ package attack
 import (
 	"context"
 	"net"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -15,9 +13,10 @@ const (
 	DefaultGarbageWorkers = 8
 	DefaultGarbageCount   = 2000
 	// DefaultGarbageWait is how long a socket waits for the server to
-	// refuse or close it: longer than any handshake deadline, so that
-	// only a server that never ends the socket leaves it unanswered.
-	DefaultGarbageWait = 15 * time.Second
+	// refuse or close it. The socket is half-closed, so a server reads
+	// its end at once: one that still holds it seconds later waits for
+	// nothing.
+	DefaultGarbageWait = 5 * time.Second
 )
 
 // GarbageFlood sends garbage to Addr, each payload in turn on a fresh
@@ -33,7 +32,8 @@ type GarbageFlood struct {
 }
 
 // Run sends garbage until its bounds end it, its Count sockets spread
-// evenly over its Duration.
+// evenly over its Duration but the last Wait, so that each has its whole
+// wait within the attack.
 func (g *GarbageFlood) Run(ctx context.Context) Counters {
 	defer g.markReady()
 	bounds := g.Bounds.withDefaults(DefaultGarbageCount)
@@ -43,30 +43,29 @@ func (g *GarbageFlood) Run(ctx context.Context) Counters {
 	if payloads == nil {
 		payloads = Garbage()
 	}
-	var (
-		t     tally
-		wg    sync.WaitGroup
-		next  atomic.Int64 // the socket to send next
-		start = time.Now()
-	)
-	for range orDefault(g.Workers, DefaultGarbageWorkers) {
-		wg.Go(func() {
-			for bud.take() {
-				i := int(next.Add(1) - 1)
-				if !pause(ctx, time.Until(start.Add(time.Duration(i)*bounds.Duration/time.Duration(bounds.Count)))) {
-					return
-				}
-				g.send(ctx, i, payloads[i%len(payloads)], &t)
-				g.markReady()
-			}
-		})
-	}
-	wg.Wait()
+	wait := g.wait()
+	every := max(bounds.Duration-wait, 0) / time.Duration(bounds.Count)
+	var t tally
+	start := time.Now()
+	spread(ctx, orDefault(g.Workers, DefaultGarbageWorkers), bud, func(i int) {
+		if pause(ctx, time.Until(start.Add(time.Duration(i)*every))) {
+			g.send(ctx, i, payloads[i%len(payloads)], wait, &t)
+			g.markReady()
+		}
+	})
 	return t.snapshot()
 }
 
-// send sends one payload on socket i and counts the server's answer.
-func (g *GarbageFlood) send(ctx context.Context, i int, p Payload, t *tally) {
+func (g *GarbageFlood) wait() time.Duration {
+	if g.Wait <= 0 {
+		return DefaultGarbageWait
+	}
+	return g.Wait
+}
+
+// send sends one payload on socket i and counts the server's answer
+// within wait.
+func (g *GarbageFlood) send(ctx context.Context, i int, p Payload, wait time.Duration, t *tally) {
 	t.attempt()
 	nc, err := g.Sources.dial(ctx, i, g.Addr)
 	if err != nil {
@@ -81,9 +80,5 @@ func (g *GarbageFlood) send(ctx context.Context, i int, p Payload, t *tally) {
 	nc.SetWriteDeadline(time.Now().Add(dialTimeout))
 	nc.Write(p.Bytes())
 	nc.(*net.TCPConn).CloseWrite()
-	wait := g.Wait
-	if wait <= 0 {
-		wait = DefaultGarbageWait
-	}
 	await(ctx, nc, wait, t)
 }

@@ -4,9 +4,7 @@ package attack
 
 import (
 	"context"
-	"sync"
-	"sync/atomic"
-	"time"
+	"net"
 )
 
 // DefaultIdleSockets is how many sockets an Idle attacker holds.
@@ -32,41 +30,9 @@ func (a *Idle) Run(ctx context.Context) Counters {
 	n := orDefault(a.Sockets, DefaultIdleSockets)
 	ctx, cancel, bud := a.Bounds.withDefaults(10 * n).start(ctx)
 	defer cancel()
-	var (
-		t      tally
-		wg     sync.WaitGroup
-		opened atomic.Int64
-	)
-	for i := range n {
-		wg.Go(func() {
-			a.hold(ctx, i, bud, &t, func() {
-				if opened.Add(1) == int64(n) {
-					a.markReady()
-				}
-			})
-		})
-	}
-	wg.Wait()
+	var t tally
+	slots{n: n, addr: a.Addr, sources: a.Sources, bud: bud, t: &t, full: a.markReady}.run(ctx, func(nc net.Conn) {
+		await(ctx, nc, 0, &t)
+	})
 	return t.snapshot()
-}
-
-// hold keeps socket i open, replacing it whenever the server closes it.
-func (a *Idle) hold(ctx context.Context, i int, bud *budget, t *tally, opened func()) {
-	var c churn
-	for bud.take() && ctx.Err() == nil {
-		t.attempt()
-		start := time.Now()
-		if nc, err := a.Sources.dial(ctx, i, a.Addr); err != nil {
-			if ctx.Err() == nil {
-				t.failed(err)
-			}
-		} else {
-			opened()
-			await(ctx, nc, 0, t)
-			nc.Close()
-		}
-		if !pause(ctx, c.next(time.Since(start))) {
-			return
-		}
-	}
 }

