@@ -54,12 +54,13 @@ func (w *world) honestSessions(t testing.TB, n int, last time.Time) []honestRun 
 		runs[i].want = "nport-ok-" + token()
 		runs[i].ssh = w.sshWrapper(t, "echo "+runs[i].want)
 	}
-	first := time.Now()
-	every := last.Sub(first) / time.Duration(max(n-1, 1))
+	tick := time.NewTicker(max(time.Until(last)/time.Duration(max(n-1, 1)), time.Millisecond))
+	defer tick.Stop()
 	var wg sync.WaitGroup
 	for i := range runs {
-		// Pacing: each session starts at its time in the attack.
-		time.Sleep(time.Until(first.Add(time.Duration(i) * every)))
+		if i > 0 {
+			<-tick.C
+		}
 		wg.Go(func() { w.honestSession(&runs[i]) })
 	}
 	wg.Wait()

@@ -4,6 +4,8 @@ package e2e
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -52,10 +54,11 @@ const selfFDSlack = 8
 // through, and checks that the honest sessions all work, that the daemon
 // never loses its relay link, that the servers' descriptors and memory
 // stay bounded, that the hostile traffic is refused, and that no server
-// crashes.
+// crashes. Set E2E_LOG_DIR to keep the servers' logs.
 func TestHonestSessionsUnderAttack(t *testing.T) {
 	nettest.NoLeaks(t)
 	w := newWorld(t, options{})
+	defer keepLogs(t, w)
 	sc := fullAttack
 	out := sc.run(t, w)
 	out.log(t)
@@ -85,6 +88,25 @@ func TestHonestSessionsUnderAttack(t *testing.T) {
 			checkAliveAndStops(t, name, p)
 		}
 	})
+}
+
+// logDirEnv names a directory to keep the servers' whole logs in, for
+// reading a failure: the test shows only the first line of each problem.
+const logDirEnv = "E2E_LOG_DIR"
+
+// keepLogs writes each server's output to $E2E_LOG_DIR, if set.
+func keepLogs(t *testing.T, w *world) {
+	dir := os.Getenv(logDirEnv)
+	if dir == "" {
+		return
+	}
+	for name, p := range map[string]*proctest.Proc{"relay": w.relayP, "rendezvous": w.rv, "daemon": w.daemon} {
+		path := filepath.Join(dir, t.Name()+"-"+name+".log")
+		if err := os.WriteFile(path, []byte(p.Output()), 0o644); err != nil {
+			t.Errorf("keep the %s's log: %v", name, err)
+		}
+	}
+	t.Logf("the servers' logs are in %s", dir)
 }
 
 // log shows what the attack did and what the servers made of it.

@@ -44,7 +44,7 @@ func await(ctx context.Context, nc net.Conn, wait time.Duration, t *tally) outco
 			return refusal(payload, t)
 		case err == nil:
 			t.accepted()
-		case ctx.Err() != nil:
+		case over(ctx):
 			return stopped
 		case errors.Is(err, os.ErrDeadlineExceeded):
 			t.unanswered()

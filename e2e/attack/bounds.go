@@ -46,6 +46,17 @@ type budget struct{ left atomic.Int64 }
 // take spends one attempt, and reports false once none is left.
 func (b *budget) take() bool { return b.left.Add(-1) >= 0 }
 
+// over reports whether the attack is over: ctx has ended, or its
+// deadline has passed and ctx is about to end. An error then is the
+// attack's end, not the server's doing, and is not counted.
+func over(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	d, ok := ctx.Deadline()
+	return ok && !time.Now().Before(d)
+}
+
 // pause waits for d or until ctx ends, and reports whether ctx is still
 // live: the pacing of an attacker, never a wait for readiness.
 func pause(ctx context.Context, d time.Duration) bool {

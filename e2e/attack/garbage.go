@@ -69,7 +69,7 @@ func (g *GarbageFlood) send(ctx context.Context, i int, p Payload, wait time.Dur
 	t.attempt()
 	nc, err := g.Sources.dial(ctx, i, g.Addr)
 	if err != nil {
-		if ctx.Err() == nil {
+		if !over(ctx) {
 			t.failed(err)
 		}
 		return

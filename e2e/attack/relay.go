@@ -79,7 +79,7 @@ func countStatus(r wire.SendResult, t *tally) {
 func countEnd(ctx context.Context, err error, t *tally) {
 	var r wire.Refusal
 	switch {
-	case ctx.Err() != nil:
+	case over(ctx):
 	case errors.As(err, &r):
 		t.refused(r.Code)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):

@@ -36,7 +36,7 @@ func (s slots) run(ctx context.Context, use func(nc net.Conn)) {
 				s.t.attempt()
 				start := time.Now()
 				if nc, err := s.sources.dial(ctx, i, s.addr); err != nil {
-					if ctx.Err() == nil {
+					if !over(ctx) {
 						s.t.failed(err)
 					}
 				} else {
