@@ -22,6 +22,12 @@ const honestTimeout = 3 * time.Second
 // starts: room for a set-up that runs into honestTimeout, and for ssh.
 const honestRoom = honestTimeout + time.Second
 
+// honestSpacing is the least time between two honest sessions' starts,
+// however late the attack reached full strength: sessions started all at
+// once would meet the sshd's own limit on connections in their handshake
+// (MaxStartups), which is no part of what is tested.
+const honestSpacing = 200 * time.Millisecond
+
 // honestRun is one honest session: `nport client` running ssh with a
 // remote command, while the attack goes on.
 type honestRun struct {
@@ -47,14 +53,15 @@ func (h honestRun) String() string {
 }
 
 // honestSessions runs n sessions as alice, started one after the other
-// at even intervals from now until last, and returns them in that order.
+// at even intervals from now until last (at least honestSpacing apart),
+// and returns them in that order.
 func (w *world) honestSessions(t testing.TB, n int, last time.Time) []honestRun {
 	runs := make([]honestRun, n)
 	for i := range runs {
 		runs[i].want = "nport-ok-" + token()
 		runs[i].ssh = w.sshWrapper(t, "echo "+runs[i].want)
 	}
-	tick := time.NewTicker(max(time.Until(last)/time.Duration(max(n-1, 1)), time.Millisecond))
+	tick := time.NewTicker(max(time.Until(last)/time.Duration(max(n-1, 1)), honestSpacing))
 	defer tick.Stop()
 	var wg sync.WaitGroup
 	for i := range runs {

@@ -25,12 +25,15 @@ type sender struct {
 	conn     *watched // nil while not connected
 }
 
-// run sends the pulses of plan.
+// run connects, then sends the pulses of plan.
 func (s *sender) run(ctx context.Context, plan pulsePlan) {
 	defer s.disconnect()
 	var err error
 	if s.id, err = freshIdentity("@flood"); err != nil {
 		s.t.failed(err)
+		return
+	}
+	if !s.connected(ctx) {
 		return
 	}
 	for i := range plan.pulses {
