@@ -11,7 +11,8 @@ import (
 // TestHonestSessionsUnderAttack once per iteration, against a fresh
 // world, and reports the share of honest sessions that worked and the p50
 // and p99 of their set-up time, from the client's start to its encrypted
-// tunnel (the client's own account of its steps):
+// tunnel (the client's own account of its steps), over the sessions that
+// worked (0 when none did):
 //
 //	go test -run '^$' -bench HonestUnderAttack ./e2e
 //

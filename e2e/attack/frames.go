@@ -18,7 +18,7 @@ func RelayHello() []byte {
 	if err != nil {
 		panic(err) // crypto/rand does not fail on Linux
 	}
-	h := wire.ClientHello{Pub: key.Public().Raw(), Name: string(FreshName("@slow"))}
+	h := wire.ClientHello{Pub: key.Public().Raw(), Name: string(freshName("@slow"))}
 	rand.Read(h.Challenge[:])
 	return frame(h)
 }
@@ -40,8 +40,8 @@ func Oversize(t wire.FrameType) []byte {
 	return append(b, randomBytes(512)...)
 }
 
-// FreshName is prefix followed by random hex: a name no one has claimed.
-func FreshName(prefix string) identity.Name {
+// freshName is prefix followed by random hex: a name no one has claimed.
+func freshName(prefix string) identity.Name {
 	return identity.Name(prefix + "_" + hex.EncodeToString(randomBytes(8)))
 }
 
@@ -51,10 +51,10 @@ func freshIdentity(prefix string) (identity.Identity, error) {
 	if err != nil {
 		return identity.Identity{}, err
 	}
-	return identity.Identity{Name: FreshName(prefix), Key: key}, nil
+	return identity.Identity{Name: freshName(prefix), Key: key}, nil
 }
 
-// sealedLen is the size of a junk envelope: one the relay must accept.
+// The sizes of a junk envelope that the relay must accept.
 const (
 	minSealed = wire.MinSealedLen
 	maxSealed = wire.MaxSealedLen
