@@ -3,9 +3,12 @@ package proctest
 import (
 	"os"
 	"testing"
+
+	"github.com/nport/nport/core/nettest"
 )
 
 func TestFDCountSeesAFileOpened(t *testing.T) {
+	nettest.NoLeaks(t)
 	before, err := FDCount(os.Getpid())
 	if err != nil {
 		t.Fatal(err)
@@ -23,6 +26,7 @@ func TestFDCountSeesAFileOpened(t *testing.T) {
 }
 
 func TestRSSOfThisProcess(t *testing.T) {
+	nettest.NoLeaks(t)
 	rss, err := RSS(os.Getpid())
 	if err != nil {
 		t.Fatal(err)
@@ -33,6 +37,7 @@ func TestRSSOfThisProcess(t *testing.T) {
 }
 
 func TestProcfsOfNoProcess(t *testing.T) {
+	nettest.NoLeaks(t)
 	const none = 1 << 30 // above any pid_max
 	if _, err := FDCount(none); err == nil {
 		t.Error("FDCount of no process: got no error")
