@@ -52,16 +52,21 @@ func (h honestRun) String() string {
 	return fmt.Sprintf("want stdout %q; %s", h.want, h.res)
 }
 
-// honestSessions runs n sessions as alice, started one after the other
-// at even intervals from now until last (at least honestSpacing apart),
-// and returns them in that order.
-func (w *world) honestSessions(t testing.TB, n int, last time.Time) []honestRun {
+// honestRuns prepares n sessions as alice, each with its own word to
+// bring back.
+func (w *world) honestRuns(t testing.TB, n int) []honestRun {
 	runs := make([]honestRun, n)
 	for i := range runs {
 		runs[i].want = "nport-ok-" + token()
 		runs[i].ssh = w.sshWrapper(t, "echo "+runs[i].want)
 	}
-	tick := time.NewTicker(max(time.Until(last)/time.Duration(max(n-1, 1)), honestSpacing))
+	return runs
+}
+
+// runHonest runs the sessions one after the other, at even intervals
+// from now until last (at least honestSpacing apart), and returns them.
+func (w *world) runHonest(runs []honestRun, last time.Time) []honestRun {
+	tick := time.NewTicker(max(time.Until(last)/time.Duration(max(len(runs)-1, 1)), honestSpacing))
 	defer tick.Stop()
 	var wg sync.WaitGroup
 	for i := range runs {

@@ -93,17 +93,18 @@ type outcome struct {
 // attacker has ended.
 func (sc scenario) run(t testing.TB, w *world) outcome {
 	t.Helper()
+	attackers, honest := sc.attackers(t, w), w.honestRuns(t, sc.honest)
 	out := outcome{fdsBefore: selfFDs(t), end: time.Now().Add(sc.duration)}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	s := startSampler(map[string]*proctest.Proc{"relay": w.relayP, "rendezvous": w.rv, "daemon": w.daemon})
-	running := attack.Start(ctx, sc.attackers(t, w))
+	running := attack.Start(ctx, attackers)
 	readyCtx, readyCancel := context.WithTimeout(ctx, attackReadyTimeout)
 	err := running.Ready(readyCtx)
 	readyCancel()
 	out.rampUp = sc.duration - time.Until(out.end)
 	if err == nil {
-		out.honest = w.honestSessions(t, sc.honest, out.end.Add(-honestRoom))
+		out.honest = w.runHonest(honest, out.end.Add(-honestRoom))
 	} else {
 		cancel()
 	}
