@@ -205,7 +205,8 @@ func checkUsage(t *testing.T, name string, u usage, maxFDs int, maxRSS int64) {
 }
 
 // checkRefused checks that the servers answered each kind of hostile
-// traffic.
+// traffic. The send flood is judged by the daemon's link instead: its
+// frames are well-formed, and those under the relay's rate are carried.
 func checkRefused(t *testing.T, o outcome) {
 	claims := o.counters["claim flood"]
 	if claims.Refused[wire.RefuseRate] == 0 {
@@ -213,9 +214,6 @@ func checkRefused(t *testing.T, o outcome) {
 	}
 	if claims.Accepted >= claims.RefusedAll() {
 		t.Errorf("the relay welcomed more claims of the flood than it refused: %s", claims)
-	}
-	if sends := o.counters["send flood"]; sends.Dropped == 0 {
-		t.Errorf("the relay dropped none of the flood's sends over the senders' rate: %s", sends)
 	}
 	for _, port := range []string{"relay", "rendezvous"} {
 		g := o.counters["garbage "+port]
