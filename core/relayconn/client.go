@@ -17,6 +17,15 @@ type ClientConfig struct {
 	// Identity is who the client proves to be.
 	Identity identity.Identity
 
+	// Flags tell the relay how to treat the connection: wire.HelloService
+	// for a service (a rendezvous), none for a device or a person.
+	Flags wire.HelloFlags
+
+	// ClaimToken, if set, is the wire.ClaimTokenLen bytes of an invitation
+	// to claim the name, sent inside the proof so only the relay reads it.
+	// A relay that needs none ignores it.
+	ClaimToken []byte
+
 	// CheckRelayKey is called with the relay's key once the relay has
 	// proved it holds it, before the client proves anything. An error
 	// aborts the handshake and is returned wrapped (errors.As finds an
@@ -54,6 +63,9 @@ func clientHandshake(ctx context.Context, nc net.Conn, cfg ClientConfig) (*Conn,
 	if cfg.Identity.Key.IsZero() {
 		return nil, errors.New("relayconn: the client config has no identity key")
 	}
+	if n := len(cfg.ClaimToken); n != 0 && n != wire.ClaimTokenLen {
+		return nil, fmt.Errorf("relayconn: a claim token is %d bytes, want %d", n, wire.ClaimTokenLen)
+	}
 	disarm := armDeadline(ctx, nc, cfg.Timeout)
 	defer disarm()
 	r := wire.NewReader(nc, wire.MaxFrameSize)
@@ -66,7 +78,7 @@ func clientHandshake(ctx context.Context, nc net.Conn, cfg ClientConfig) (*Conn,
 		writeRefusal(nc, wire.Refusal{Code: wire.RefuseBadAuth, Message: "the relay's key is not the one this client pinned"})
 		return nil, fmt.Errorf("relayconn: relay %s key %s refused: %w", nc.RemoteAddr(), relayKey.Fingerprint(), err)
 	}
-	proof := cfg.Identity.Key.SealTo(relayKey, wire.ClientProofPlaintext(relayChallenge, string(cfg.Identity.Name)))
+	proof := cfg.Identity.Key.SealTo(relayKey, wire.ClientProofPlaintext(relayChallenge, string(cfg.Identity.Name), cfg.ClaimToken))
 	if err := writePayload(nc, wire.ClientAuth{Proof: proof}); err != nil {
 		return nil, handshakeError(ctx, "send client-auth", err)
 	}
@@ -78,7 +90,7 @@ func clientHandshake(ctx context.Context, nc net.Conn, cfg ClientConfig) (*Conn,
 		return nil, handshakeError(ctx, "handshake", context.Cause(ctx))
 	}
 	nc.SetDeadline(time.Time{})
-	return newConn(nc, r, true, cfg.Identity.Name, relayKey, w), nil
+	return newConn(nc, r, true, peerInfo{name: cfg.Identity.Name, key: relayKey, flags: cfg.Flags}, w), nil
 }
 
 // sayHello sends the ClientHello and checks the relay's answer: its key
@@ -90,7 +102,7 @@ func sayHello(ctx context.Context, nc net.Conn, r *wire.Reader, cfg ClientConfig
 	if err != nil {
 		return identity.PublicKey{}, none, err
 	}
-	hello := wire.ClientHello{Pub: cfg.Identity.Public().Raw(), Challenge: mine, Name: string(cfg.Identity.Name)}
+	hello := wire.ClientHello{Flags: cfg.Flags, Pub: cfg.Identity.Public().Raw(), Challenge: mine, Name: string(cfg.Identity.Name)}
 	if err := writePayload(nc, hello); err != nil {
 		return identity.PublicKey{}, none, handshakeError(ctx, "send client-hello", err)
 	}
