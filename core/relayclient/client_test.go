@@ -196,7 +196,7 @@ func answer(p *peer) {
 		pong := in.Msg
 		pong.Type, pong.ID, pong.Time = wire.MsgPong, session.NewID(), time.Now().UnixMilli()
 		pong.Body = []byte(`{"device":"pong"}`)
-		p.Send(context.Background(), in.From, pong)
+		p.Reply(context.Background(), in, pong)
 	}
 }
 
@@ -243,7 +243,7 @@ func TestSendStatus(t *testing.T) {
 		want   string
 	}{
 		{wire.SendUnknownRecipient, ErrUnknownName, "@bob has never connected to relay"},
-		{wire.SendDropped, ErrDropped, "its queue on relay"},
+		{wire.SendDropped, ErrDropped, "it is busy on relay"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.status.String(), func(t *testing.T) {
