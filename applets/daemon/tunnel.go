@@ -158,7 +158,7 @@ func (d *daemon) join(ctx context.Context, sid session.ID, req accepted, eph ide
 func (d *daemon) answer(ctx context.Context, in relayclient.Incoming, t wire.MessageType, body any) {
 	m, err := seal.NewMessage(t, in.Msg.Session, body)
 	if err == nil {
-		err = d.relay.Send(ctx, in.From, m)
+		err = d.relay.Reply(ctx, in, m)
 	}
 	if err != nil {
 		d.log.Warn("answer not sent", "to", in.From, "type", t, "err", err)
