@@ -73,11 +73,12 @@ func (d *daemon) tunnel(ctx context.Context, in relayclient.Incoming) {
 	// Answer first: the client then dials the rendezvous while this side does.
 	d.answer(ctx, in, wire.MsgTunnelReply, wire.TunnelReply{Ephemeral: wire.Encode32(eph.Public().Raw())})
 	start := time.Now()
-	if err := d.join(ctx, sid, req, eph); err != nil {
-		log.Warn("session ended", "target", req.target, "err", err, "after", time.Since(start).Round(time.Millisecond))
-		return
+	err = d.join(ctx, sid, req, eph)
+	level := slog.LevelInfo
+	if !tunnel.Clean(err) && ctx.Err() == nil {
+		level = slog.LevelWarn
 	}
-	log.Info("session ended", "target", req.target, "after", time.Since(start).Round(time.Millisecond))
+	log.Log(ctx, level, "session ended", "target", req.target, "err", err, "after", time.Since(start).Round(time.Millisecond))
 }
 
 // check validates a request: a *refusal to answer, or errOtherDevice.

@@ -22,7 +22,7 @@ import (
 const (
 	// maxInFlight bounds the requests answered at once, so a burst cannot
 	// start goroutines without end.
-	maxInFlight = 32
+	maxInFlight = 256
 	// answerTimeout bounds the sending of one answer, which may need a
 	// key look-up through the relay.
 	answerTimeout = 10 * time.Second

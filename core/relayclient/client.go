@@ -109,7 +109,7 @@ type Client struct {
 	commits  chan Incoming      // accepted, waiting for their date on disk
 	inbox    chan Incoming
 	claim    []byte // the claim token, raw
-	busy     chan struct{}
+	busy     chan Incoming // requests to answer busy
 
 	sendMu  sync.Mutex // orders writes: the held queue goes before new sends
 	mu      sync.Mutex
@@ -171,7 +171,7 @@ func New(cfg Config) (*Client, error) {
 		guard:    seal.NewReplayGuard(cfg.ReplayWindow),
 		inbox:    make(chan Incoming, cfg.Inbox),
 		claim:    claim,
-		busy:     make(chan struct{}, maxBusyReplies),
+		busy:     make(chan Incoming, 4*cfg.Inbox),
 		live:     make(chan struct{}),
 		keys:     make(map[identity.Name]identity.PublicKey),
 		sealers:  make(map[identity.PublicKey]seal.Sealer),

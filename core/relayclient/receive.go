@@ -141,31 +141,37 @@ func (c *Client) deliver(in Incoming) {
 const (
 	// busyRetry is the wait a busy answer asks for.
 	busyRetry = 200 * time.Millisecond
-	// maxBusyReplies bounds the busy answers being sent at once; past it
-	// a request is dropped, with a warning, as the connection is swamped.
-	maxBusyReplies = 64
 	// busyReplyTimeout bounds the sending of one.
 	busyReplyTimeout = 5 * time.Second
 )
 
 // tellBusy answers a request the inbox has no room for: the sender is
-// told at once to ask again shortly, rather than wait for nothing.
+// told at once to ask again shortly, rather than wait for nothing. The
+// answers are sent in order by one goroutine; when even they pile up,
+// the reader waits for room, which slows the relay's delivery to this
+// connection, and the relay then tells the senders the recipient is busy.
 func (c *Client) tellBusy(in Incoming) {
 	select {
-	case c.busy <- struct{}{}:
-	default:
-		c.log.Warn("dropped a request: the inbox is full and so many are refused already", "from", in.From, "type", in.Msg.Type)
-		return
+	case c.busy <- in:
+	case <-c.done:
 	}
-	go func() {
-		defer func() { <-c.busy }()
-		m, err := seal.NewMessage(wire.MsgRefusal, in.Msg.Session, wire.RefusalBody{
-			Code: wire.RefusalBusy, Message: "too many requests at once: ask again shortly", RetryAfterMillis: busyRetry.Milliseconds()})
-		if err == nil {
-			ctx, cancel := context.WithTimeout(context.Background(), busyReplyTimeout)
-			err = c.Reply(ctx, in, m)
-			cancel()
+}
+
+// answerBusy sends the busy answers until Run ends.
+func (c *Client) answerBusy() {
+	for {
+		select {
+		case in := <-c.busy:
+			m, err := seal.NewMessage(wire.MsgRefusal, in.Msg.Session, wire.RefusalBody{
+				Code: wire.RefusalBusy, Message: "too many requests at once: ask again shortly", RetryAfterMillis: busyRetry.Milliseconds()})
+			if err == nil {
+				ctx, cancel := context.WithTimeout(context.Background(), busyReplyTimeout)
+				err = c.Reply(ctx, in, m)
+				cancel()
+			}
+			c.log.Debug("answered busy to a request the inbox had no room for", "from", in.From, "type", in.Msg.Type, "err", err)
+		case <-c.done:
+			return
 		}
-		c.log.Debug("answered busy to a request the inbox had no room for", "from", in.From, "type", in.Msg.Type, "err", err)
-	}()
+	}
 }

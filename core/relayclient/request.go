@@ -28,10 +28,11 @@ const (
 // Request sends m to to and returns the first message from to in the same
 // session (m.Session, which must be set). That answer goes to the caller
 // only, not to Messages. A peer that answers it is busy (wire.RefusalBusy)
-// is asked again, with a fresh message, after the wait it names. The
-// request fails early when the relay says to is unknown, has another key
-// than the one pinned, or dropped the message; when ctx ends first the
-// error is a *NoAnswerError, which says what to check.
+// is asked again, with a fresh message, after the wait it names, and so
+// is one the relay says is busy, or that this identity sends too fast
+// for. The request fails early when the relay says to is unknown or has
+// another key than the one pinned; when ctx ends first the error is the
+// relay's last refusal, or a *NoAnswerError, which says what to check.
 func (c *Client) Request(ctx context.Context, to identity.Name, m wire.Message) (Incoming, error) {
 	if m.Session == ([16]byte{}) {
 		return Incoming{}, errors.New("relayclient: a request needs a session id to match its answer: set Message.Session")
@@ -39,20 +40,51 @@ func (c *Client) Request(ctx context.Context, to identity.Name, m wire.Message) 
 	r := &request{c: c, to: to, start: time.Now()}
 	for {
 		in, err := r.once(ctx, m)
-		if err != nil {
+		wait, again := retryAfter(err)
+		if err == nil {
+			wait, again = busyFor(in)
+			if !again {
+				return in, nil
+			}
+		} else if !again {
 			return Incoming{}, err
 		}
-		wait, busy := busyFor(in)
-		if !busy {
-			return in, nil
-		}
-		c.log.Debug("the peer is busy: asking again", "to", to, "after", wait)
-		if err := sleep(ctx, wait); err != nil {
+		c.log.Debug("the peer or the relay is busy: asking again", "to", to, "after", wait)
+		if sleep(ctx, wait) != nil {
+			if err != nil {
+				return Incoming{}, err
+			}
 			return Incoming{}, r.noAnswer(ctx)
 		}
 		m.ID, m.Time = session.NewID(), time.Now().UnixMilli()
 	}
 }
+
+// retryError is a refusal by the relay that goes away by itself: the
+// request is sent again after the wait.
+type retryError struct {
+	err  error
+	wait time.Duration
+}
+
+func (e *retryError) Error() string { return e.err.Error() }
+func (e *retryError) Unwrap() error { return e.err }
+
+// retryAfter reports whether err is worth sending again for, and after
+// how long.
+func retryAfter(err error) (time.Duration, bool) {
+	if r, ok := errors.AsType[*retryError](err); ok {
+		return r.wait, true
+	}
+	return 0, false
+}
+
+// The waits before sending again what the relay refused: a busy
+// recipient drains in moments, a rate refills in about a second.
+const (
+	busyRelayRetry = 100 * time.Millisecond
+	overRateRetry  = time.Second
+)
 
 // request is one Request, across its attempts.
 type request struct {
@@ -124,9 +156,9 @@ func (r *request) statusError(ctx context.Context, s wire.SendResult) error {
 	case wire.SendUnknownRecipient:
 		return &UnknownNameError{Name: r.to, Relay: c.addr}
 	case wire.SendDropped:
-		return fmt.Errorf("%w to %s: it is busy on relay %s, or its queue there is full: try again shortly", ErrDropped, r.to, c.addr)
+		return &retryError{fmt.Errorf("%w to %s: it is busy on relay %s, or its queue there is full: try again shortly", ErrDropped, r.to, c.addr), busyRelayRetry}
 	case wire.SendOverRate:
-		return fmt.Errorf("%w to %s: %s sends faster than relay %s allows: try again shortly", ErrDropped, r.to, c.cfg.Identity.Name, c.addr)
+		return &retryError{fmt.Errorf("%w to %s: %s sends faster than relay %s allows: try again shortly", ErrDropped, r.to, c.cfg.Identity.Name, c.addr), overRateRetry}
 	case wire.SendKeyMismatch:
 		return c.keyChanged(ctx, r.to)
 	}

@@ -26,6 +26,7 @@ func (c *Client) Run(ctx context.Context) error {
 	if started {
 		return errors.New("relayclient: Run called twice")
 	}
+	go c.answerBusy()
 	committed := make(chan struct{})
 	if c.commits != nil {
 		go func() { c.commit(); close(committed) }()

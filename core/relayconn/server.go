@@ -136,12 +136,14 @@ func checkClient(ctx context.Context, nc net.Conn, buf []byte, cfg ServerConfig)
 	if err != nil {
 		return peerInfo{}, nil, err
 	}
-	proof := cfg.Key.SealTo(clientKey, wire.ServerProofPlaintext(hello.Challenge))
+	box := cfg.Key.Shared(clientKey) // one X25519 for both proofs
+	plain := wire.ServerProofPlaintext(hello.Challenge)
+	proof := box.Seal(make([]byte, 0, identity.Overhead+len(plain)), plain)
 	sh := wire.ServerHello{RelayPub: cfg.Key.Public().Raw(), Challenge: mine, Proof: proof}
 	if err := writePayload(nc, sh); err != nil {
 		return peerInfo{}, nil, handshakeError(ctx, "send server-hello", err)
 	}
-	token, err := readAuth(ctx, nc, buf, cfg.Key, clientKey, mine, name)
+	token, err := readAuth(ctx, nc, buf, box, clientKey, mine, name)
 	if err != nil {
 		return peerInfo{}, nil, err
 	}
@@ -173,7 +175,7 @@ func readHello(ctx context.Context, nc net.Conn, buf []byte) (wire.ClientHello, 
 // readAuth reads the ClientAuth and checks its proof over the relay's
 // challenge and the name of the hello. It returns the proof's claim
 // token, copied, or nil.
-func readAuth(ctx context.Context, nc net.Conn, buf []byte, key identity.PrivateKey, clientKey identity.PublicKey, mine [wire.ChallengeLen]byte, name identity.Name) ([]byte, error) {
+func readAuth(ctx context.Context, nc net.Conn, buf []byte, box identity.SharedKey, clientKey identity.PublicKey, mine [wire.ChallengeLen]byte, name identity.Name) ([]byte, error) {
 	t, payload, err := readHandshakeFrame(ctx, nc, buf, "read client-auth")
 	switch {
 	case err != nil:
@@ -188,7 +190,7 @@ func readAuth(ctx context.Context, nc net.Conn, buf []byte, key identity.Private
 	if err != nil {
 		return nil, refuse(wire.RefuseMalformed, err.Error(), fmt.Errorf("relayconn: %w", err))
 	}
-	plain, err := key.OpenFrom(clientKey, auth.Proof)
+	plain, err := box.Open(nil, auth.Proof)
 	token, ok := wire.CheckClientProof(plain, mine, string(name))
 	if err != nil || !ok {
 		err := fmt.Errorf("%w: %s did not prove key %s", ErrBadProof, name, clientKey.Fingerprint())
