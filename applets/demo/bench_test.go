@@ -71,7 +71,7 @@ func BenchmarkSessionSetup(b *testing.B) {
 func BenchmarkConcurrentSetup(b *testing.B) {
 	const n = 1000
 	ctx, cfg := benchWorld(b, "127.0.0.1:1") // nothing there: the echo target
-	warm, err := client.Connect(ctx, cfg)     // pins the peers' keys once
+	warm, err := client.Connect(ctx, cfg)    // pins the peers' keys once
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -169,4 +169,3 @@ func reportPercentiles(b *testing.B, times []time.Duration) {
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(times[(len(times)*99)/100].Microseconds())/1000, "p99-ms")
 }
-

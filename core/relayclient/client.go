@@ -108,7 +108,7 @@ type Client struct {
 	state    *replaystate.State // nil without Config.StateFile
 	commits  chan Incoming      // accepted, waiting for their date on disk
 	inbox    chan Incoming
-	claim    []byte // the claim token, raw
+	claim    []byte        // the claim token, raw
 	busy     chan Incoming // requests to answer busy
 
 	sendMu  sync.Mutex // orders writes: the held queue goes before new sends
