@@ -36,7 +36,7 @@ func TestDeviceRekeyedIsExplained(t *testing.T) {
 
 	r := w.runClient(alice, "--ssh", w.sshWrapper(t, "true"))
 	pins := identity.KnownFile(w.homes[alice])
-	for _, want := range []string{device + "'s key changed", "remove line", pins, w.daemonKey().Fingerprint()} {
+	for _, want := range []string{"the key for " + device + " changed", "remove line", pins, w.daemonKey().Fingerprint()} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q: %s", want, r)
 		}

@@ -245,7 +245,7 @@ func TestSendStatus(t *testing.T) {
 		retried bool
 	}{
 		{wire.SendUnknownRecipient, ErrUnknownName, "@bob has never connected to relay", false},
-		{wire.SendKeyMismatch, nil, "@bob's key changed on relay", false},
+		{wire.SendKeyMismatch, nil, "the key for @bob changed", false},
 		{wire.SendDropped, ErrDropped, "it is busy on relay", true},
 		{wire.SendOverRate, ErrDropped, "sends faster than relay", true},
 	}

@@ -105,9 +105,9 @@ func (c *Client) keyChanged(ctx context.Context, name identity.Name) error {
 		return fmt.Errorf("relay %s holds another key for %s than the one pinned here (%s), and could not say which: %w", c.addr, name, pinned.Fingerprint(), err)
 	}
 	if err := c.known.Check(string(name), key); err != nil {
-		return fmt.Errorf("%s's key changed on relay %s: %w", name, c.addr, err)
+		return fmt.Errorf("relay %s: %w", c.addr, err)
 	}
-	return fmt.Errorf("%s's key changed on relay %s while this request was under way: try again", name, c.addr)
+	return fmt.Errorf("relay %s: the key for %s changed while this request was under way: try again", c.addr, name)
 }
 
 // relayKeyFor asks the relay for name's key, whatever is pinned.
