@@ -75,7 +75,7 @@ func benchPairs(b *testing.B, pairs int) {
 func benchSend(b *testing.B, p *benchPair, n int, env []byte) {
 	for range n {
 		<-p.credit
-		if err := p.from.Send(0, p.toName, env); err != nil {
+		if err := p.from.Send(0, p.toName, 0, identity.PublicKey{}, env); err != nil {
 			b.Error(err)
 			return
 		}

@@ -42,7 +42,9 @@ func flags() []cli.Flag {
 		&cli.IntFlag{Name: "max-connections", Value: d.MaxConnections, Usage: "open sockets at most; past it new ones are refused", EnvVars: config.Env("max-connections"), Category: limits},
 		&cli.IntFlag{Name: "queue-length", Value: d.QueueLength, Usage: "messages kept per offline identity; past it the oldest is dropped", EnvVars: config.Env("queue-length"), Category: limits},
 		&cli.DurationFlag{Name: "queue-ttl", Value: d.QueueTTL, Usage: "how long a message for an offline identity is kept", EnvVars: config.Env("queue-ttl"), Category: limits},
-		&cli.IntFlag{Name: "send-queue", Value: d.SendQueue, Usage: "frames waiting for one connection; a connection whose queue fills is closed", EnvVars: config.Env("send-queue"), Category: limits},
+		&cli.IntFlag{Name: "send-queue", Value: d.SendQueue, Usage: "frames waiting for one connection; past it senders are refused, fairly (one sender holds a quarter at most)", EnvVars: config.Env("send-queue"), Category: limits},
+		&cli.IntFlag{Name: "send-queue-bytes", Value: d.SendQueueBytes, Usage: "bytes waiting for one connection, as --send-queue", EnvVars: config.Env("send-queue-bytes"), Category: limits},
+		&cli.IntFlag{Name: "send-memory", Value: d.SendMemory, Usage: "bytes waiting for all connections together", EnvVars: config.Env("send-memory"), Category: limits},
 		&cli.IntFlag{Name: "rate", Value: d.Rate, Usage: "messages per second per identity (0: no limit); past it they are dropped", EnvVars: config.Env("rate"), Category: limits},
 		&cli.IntFlag{Name: "burst", Value: d.Burst, Usage: "messages an identity may send at once above its rate", EnvVars: config.Env("burst"), Category: limits},
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/relayconn"
+	"github.com/nport/nport/wire"
 )
 
 // Config is one relay. The toml tags are the flag names, and the keys of
@@ -22,6 +23,8 @@ type Config struct {
 	QueueLength      int           `toml:"queue-length"`
 	QueueTTL         time.Duration `toml:"queue-ttl"`
 	SendQueue        int           `toml:"send-queue"`
+	SendQueueBytes   int           `toml:"send-queue-bytes"`
+	SendMemory       int           `toml:"send-memory"`
 	Rate             int           `toml:"rate"`
 	Burst            int           `toml:"burst"`
 	HandshakeTimeout time.Duration `toml:"handshake-timeout"`
@@ -48,9 +51,11 @@ func Defaults() Config {
 		MaxConnections:   10000,
 		QueueLength:      64,
 		QueueTTL:         60 * time.Second,
-		SendQueue:        256,
-		Rate:             100,
-		Burst:            200,
+		SendQueue:        4096,
+		SendQueueBytes:   8 << 20,
+		SendMemory:       512 << 20,
+		Rate:             1000,
+		Burst:            4000,
 		HandshakeTimeout: relayconn.DefaultHandshakeTimeout,
 		Keepalive:        relayconn.DefaultKeepalive,
 	}
@@ -75,8 +80,11 @@ func (c Config) check() error {
 	if c.QueueLength < 0 || c.QueueTTL < 0 {
 		bad("--queue-length and --queue-ttl may not be negative (0 turns queueing off)")
 	}
-	if c.SendQueue < max(c.QueueLength, 1) {
-		bad("--send-queue is %d, want at least --queue-length (%d) so a reconnecting identity takes its whole queue", c.SendQueue, c.QueueLength)
+	if c.SendQueue < 4*max(c.QueueLength, 1) {
+		bad("--send-queue is %d, want at least 4 × --queue-length (%d) so a reconnecting identity takes its whole queue (one sender holds a quarter at most)", c.SendQueue, c.QueueLength)
+	}
+	if c.SendQueueBytes < 4*wire.MaxFrameSize || c.SendMemory < c.SendQueueBytes {
+		bad("--send-queue-bytes is %d and --send-memory %d: want at least %d (four of the largest frames) and --send-memory at least --send-queue-bytes", c.SendQueueBytes, c.SendMemory, 4*wire.MaxFrameSize)
 	}
 	if c.Rate < 0 || c.Rate > 0 && c.Burst < 1 {
 		bad("--rate is %d and --burst %d: want a rate of 0 (no limit) or more, and a burst of 1 or more", c.Rate, c.Burst)

@@ -108,12 +108,19 @@ func newID(t testing.TB, name string) identity.Identity {
 // dial connects id to the relay, pinning the relay's key.
 func (r *testRelay) dial(t testing.TB, id identity.Identity) (*relayconn.Conn, error) {
 	t.Helper()
+	return r.dialFlags(t, id, 0)
+}
+
+// dialFlags is dial with hello flags.
+func (r *testRelay) dialFlags(t testing.TB, id identity.Identity, flags wire.HelloFlags) (*relayconn.Conn, error) {
+	t.Helper()
 	nc, err := net.Dial("tcp", r.addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return relayconn.Handshake(context.Background(), nc, relayconn.ClientConfig{
 		Identity: id,
+		Flags:    flags,
 		CheckRelayKey: func(k identity.PublicKey) error {
 			if !k.Equal(r.key) {
 				return errors.New("not the relay's key")
@@ -126,7 +133,13 @@ func (r *testRelay) dial(t testing.TB, id identity.Identity) (*relayconn.Conn, e
 // connect is dial that fails the test on error and closes at its end.
 func (r *testRelay) connect(t testing.TB, id identity.Identity) *client {
 	t.Helper()
-	c, err := r.dial(t, id)
+	return r.connectFlags(t, id, 0)
+}
+
+// connectFlags is connect with hello flags.
+func (r *testRelay) connectFlags(t testing.TB, id identity.Identity, flags wire.HelloFlags) *client {
+	t.Helper()
+	c, err := r.dialFlags(t, id, flags)
 	if err != nil {
 		t.Fatalf("%s: connect: %v", id.Name, err)
 	}

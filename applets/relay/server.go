@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nport/nport/applets/relay/directory"
+	"github.com/nport/nport/applets/relay/fair"
 	"github.com/nport/nport/applets/relay/route"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/relayconn"
@@ -25,6 +26,7 @@ type server struct {
 	dir     directory.Directory
 	router  route.Router
 	buckets *buckets
+	budget  *fair.Budget // bytes waiting for all connections together
 	accept  relayconn.ServerConfig
 
 	conns     atomic.Int64  // sockets open, in the handshake or live
@@ -47,6 +49,7 @@ func newServer(cfg Config, id identity.Identity, dir directory.Directory, router
 		dir:       dir,
 		router:    router,
 		buckets:   newBuckets(cfg.Rate, cfg.Burst),
+		budget:    fair.NewBudget(int64(cfg.SendMemory)),
 		rejecters: make(chan struct{}, maxRejecters),
 		sockets:   make(map[net.Conn]struct{}),
 	}
@@ -154,7 +157,7 @@ func (s *server) handle(ctx context.Context, nc net.Conn) {
 			s.log.Error("directory claim failed", "identity", string(name), "err", err)
 			return wire.Refusal{Code: wire.RefuseUnknown, Message: "the relay could not record the claim of the name; try again later"}
 		}
-		p = newPeer(s, name, key, nc.RemoteAddr().String())
+		p = newPeer(s, cl)
 		s.router.Attach(name, p)
 		return nil
 	}
