@@ -22,7 +22,7 @@ type Counters struct {
 	Accepted int64
 	// Refused counts the servers' Refuse frames, by code.
 	Refused map[wire.RefuseCode]int64
-	// Dropped counts sends the relay answered "dropped".
+	// Dropped counts sends the relay answered "dropped" or "over-rate".
 	Dropped int64
 	// Closed counts sockets a server ended without a Refuse.
 	Closed int64

@@ -38,10 +38,10 @@ func handshake(ctx context.Context, nc net.Conn, id identity.Identity, key ident
 	return &link{conn: conn}, nil
 }
 
-// send hands the relay an envelope for to; a sendID other than 0 asks
-// for its status.
+// send hands the relay an envelope for to, any of its connections, with
+// no key to check it against; a sendID other than 0 asks for its status.
 func (l *link) send(sendID uint32, to identity.Name, sealed []byte) error {
-	return l.conn.Send(sendID, to, sealed)
+	return l.conn.Send(sendID, to, 0, identity.PublicKey{}, sealed)
 }
 
 // statuses reads the relay's frames until the link ends, and hands fn the
@@ -66,7 +66,7 @@ func countStatus(r wire.SendResult, t *tally) {
 	switch r {
 	case wire.SendDelivered, wire.SendQueued:
 		t.accepted()
-	case wire.SendDropped:
+	case wire.SendDropped, wire.SendOverRate:
 		t.dropped()
 	default:
 		t.failed(fmt.Errorf("the relay answered a send with %s", r))
