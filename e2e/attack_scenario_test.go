@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"net/netip"
 	"os"
 	"testing"
 	"time"
@@ -41,14 +42,15 @@ var fullAttack = scenario{
 }
 
 // Where the attack comes from: every attacker has addresses of its own,
-// and the idle sockets come from 127.0.0.1 too, where the honest parties
-// are, so that limits per source address alone cannot keep them apart.
+// in 127.0.1.0/24 where no other test binds, and the idle sockets come
+// from 127.0.0.1 too, where the honest parties are, so that limits per
+// source address alone cannot keep them apart.
 var (
-	idleSources    = attack.Loopback(2, 8).With(attack.Localhost)
-	slowSources    = attack.Loopback(10, 2)
-	garbageSources = attack.Loopback(12, 2)
-	claimSources   = attack.Loopback(20, 1)
-	senderSources  = attack.Loopback(30, 20) // one per sender
+	idleSources    = attack.Loopback(netip.MustParseAddr("127.0.1.2"), 8).With(attack.Localhost)
+	slowSources    = attack.Loopback(netip.MustParseAddr("127.0.1.10"), 2)
+	garbageSources = attack.Loopback(netip.MustParseAddr("127.0.1.12"), 2)
+	claimSources   = attack.Loopback(netip.MustParseAddr("127.0.1.20"), 1)
+	senderSources  = attack.Loopback(netip.MustParseAddr("127.0.1.30"), 20) // one per sender
 )
 
 // attackReadyTimeout bounds the attack's ramp-up: thousands of sockets

@@ -5,6 +5,7 @@ package attack
 import (
 	"context"
 	"net"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 func TestIdleHoldsSocketsUntilItsContextEnds(t *testing.T) {
 	nettest.NoLeaks(t)
 	s := serve(t, drain)
-	a := &Idle{Addr: s.addr, Sockets: 20, Sources: Loopback(2, 2), Bounds: Bounds{Duration: time.Minute}}
+	a := &Idle{Addr: s.addr, Sockets: 20, Sources: Loopback(netip.MustParseAddr("127.0.2.2"), 2), Bounds: Bounds{Duration: time.Minute}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := runAsync(ctx, a)
 	select {
@@ -27,8 +28,8 @@ func TestIdleHoldsSocketsUntilItsContextEnds(t *testing.T) {
 	for _, addr := range s.waitAccepted(t, 20) {
 		from[addr.(*net.TCPAddr).IP.String()]++
 	}
-	if from["127.0.0.2"] != 10 || from["127.0.0.3"] != 10 {
-		t.Errorf("got sockets from %v, want 10 from each of 127.0.0.2 and 127.0.0.3", from)
+	if from["127.0.2.2"] != 10 || from["127.0.2.3"] != 10 {
+		t.Errorf("got sockets from %v, want 10 from each of 127.0.2.2 and 127.0.2.3", from)
 	}
 	cancel()
 	c := result(t, done)

@@ -4,6 +4,7 @@ package attack
 
 import (
 	"context"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 func TestClaimFloodIsWelcomedByAnOpenRelay(t *testing.T) {
 	nettest.NoLeaks(t)
 	addr, key := startRelay(t)
-	f := &ClaimFlood{Relay: addr, RelayKey: key, Workers: 2, Sources: Loopback(2, 1), Bounds: Bounds{Duration: time.Minute, Count: 6}}
+	f := &ClaimFlood{Relay: addr, RelayKey: key, Workers: 2, Sources: Loopback(netip.MustParseAddr("127.0.2.2"), 1), Bounds: Bounds{Duration: time.Minute, Count: 6}}
 	if c := result(t, runAsync(context.Background(), f)); c.Attempts != 6 || c.Accepted != 6 {
 		t.Errorf("got %s, want 6 claims, all welcomed", c)
 	}
@@ -35,7 +36,7 @@ func TestSendFloodIsDelivered(t *testing.T) {
 	addr, key := startRelay(t)
 	to := receiver(t, addr, key)
 	f := &SendFlood{Relay: addr, RelayKey: key, To: to, Senders: 2, Messages: 20, Pulses: 2, MaxSealed: 100,
-		Sources: Loopback(2, 2), Bounds: Bounds{Duration: 200 * time.Millisecond}}
+		Sources: Loopback(netip.MustParseAddr("127.0.2.2"), 2), Bounds: Bounds{Duration: 200 * time.Millisecond}}
 	select {
 	case <-f.Ready():
 		t.Fatal("ready before it ran")

@@ -17,13 +17,13 @@ const dialTimeout = 5 * time.Second
 // Empty means the system's choice (127.0.0.1 towards a loopback server).
 type Sources []netip.Addr
 
-// Loopback returns n source addresses from 127.0.0.first on. All of
-// 127.0.0.0/8 is loopback on Linux: no interface needs setting up.
-func Loopback(first, n int) Sources {
+// Loopback returns n source addresses from first on, which should be in
+// 127.0.0.0/8: all of it is loopback on Linux, so no interface needs
+// setting up.
+func Loopback(first netip.Addr, n int) Sources {
 	s := make(Sources, n)
 	for i := range s {
-		v := first + i
-		s[i] = netip.AddrFrom4([4]byte{127, byte(v >> 16), byte(v >> 8), byte(v)})
+		s[i], first = first, first.Next()
 	}
 	return s
 }
