@@ -56,9 +56,9 @@ type Store struct {
 	names atomic.Int64 // bound names
 	bytes atomic.Int64 // of all queued frames
 
-	mu    sync.RWMutex                          // guards cache and gen
+	mu    sync.RWMutex                         // guards cache and gen
 	cache map[identity.Name]identity.PublicKey // names looked up or claimed
-	gen   uint64                                // bumped by every removal
+	gen   uint64                               // bumped by every removal
 
 	seen presence
 }
