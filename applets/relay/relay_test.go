@@ -6,21 +6,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nport/nport/applets/relay/directory"
+	"github.com/nport/nport/applets/relay/store"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/wire"
 )
 
-// bind claims names in the relay's directory file before it starts, as
-// if they had connected before.
+// bind claims names in the relay's database before it starts, as if
+// they had connected before.
 func bind(t testing.TB, ids ...identity.Identity) func(*Config) {
 	return func(c *Config) {
-		d, err := directory.OpenFile(directory.FileName(c.Home))
+		st, err := store.Open(store.FileName(c.Home), store.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer st.Close()
 		for _, id := range ids {
-			if err := d.Claim(id.Name, id.Public()); err != nil {
+			if err := st.Claim(id.Name, id.Public()); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -60,6 +60,25 @@ type Options struct {
 	Now func() time.Time
 }
 
+// Check refuses an unknown mode, an allow list without the allow policy
+// or with an entry it cannot read, and an allow policy without a list.
+func (o Options) Check() error {
+	switch o.Mode {
+	case Open, Invite, "":
+		if len(o.Allow) > 0 {
+			return fmt.Errorf("claim: --allow lists who may claim under --claim-policy allow only, and the policy is %s: set both, or neither", o.Mode)
+		}
+	case Allow:
+		if len(o.Allow) == 0 {
+			return errors.New("claim: --claim-policy allow needs at least one --allow @name or --allow nport-pub:KEY")
+		}
+	default:
+		return fmt.Errorf("claim: unknown --claim-policy %q: use open, allow or invite", o.Mode)
+	}
+	_, err := parseAllow(o.Allow)
+	return err
+}
+
 // Policy decides the claims of one relay. It is safe for concurrent use.
 type Policy struct {
 	opt     Options
@@ -75,13 +94,10 @@ func New(names Names, opt Options) (*Policy, error) {
 	if opt.Mode == "" {
 		opt.Mode = Open
 	}
-	if opt.Mode != Open && opt.Mode != Allow && opt.Mode != Invite {
-		return nil, fmt.Errorf("claim: unknown policy %q: use open, allow or invite", opt.Mode)
-	}
-	allow, err := parseAllow(opt.Allow)
-	if err != nil {
+	if err := opt.Check(); err != nil {
 		return nil, err
 	}
+	allow, _ := parseAllow(opt.Allow)
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}

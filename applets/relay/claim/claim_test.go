@@ -150,7 +150,11 @@ func TestModes(t *testing.T) {
 func TestBoundNames(t *testing.T) {
 	for _, mode := range []claim.Mode{claim.Open, claim.Allow, claim.Invite} {
 		t.Run(string(mode), func(t *testing.T) {
-			f := newFixture(t, claim.Options{Mode: mode, Rate: 1, Burst: 1, MaxNames: 1, Allow: []string{"@pi"}})
+			opt := claim.Options{Mode: mode, Rate: 1, Burst: 1, MaxNames: 1}
+			if mode == claim.Allow {
+				opt.Allow = []string{"@other"}
+			}
+			f := newFixture(t, opt)
 			pi := key(t)
 			if err := f.st.Claim("@pi", pi); err != nil {
 				t.Fatal(err)
@@ -263,7 +267,13 @@ func TestParseToken(t *testing.T) {
 }
 
 func TestBadOptions(t *testing.T) {
-	for _, opt := range []claim.Options{{Mode: "closed"}, {Mode: claim.Allow, Allow: []string{"garage_pi"}}, {Mode: claim.Allow, Allow: []string{"nport-pub:xyz"}}} {
+	for _, opt := range []claim.Options{
+		{Mode: "closed"},
+		{Mode: claim.Allow, Allow: []string{"garage_pi"}},
+		{Mode: claim.Allow, Allow: []string{"nport-pub:xyz"}},
+		{Mode: claim.Allow},
+		{Mode: claim.Open, Allow: []string{"@pi"}},
+	} {
 		if _, err := claim.New(nil, opt); err == nil {
 			t.Errorf("options %+v accepted", opt)
 		}
