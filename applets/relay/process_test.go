@@ -18,9 +18,9 @@ var readyLine = regexp.MustCompile(`^nport relay ready: listen=(\S+) key=(nport-
 
 // startBinary runs `nport relay` and returns it with the address and key
 // of its readiness line.
-func startBinary(t *testing.T, home, listen string) (*proctest.Proc, *testRelay) {
+func startBinary(t *testing.T, home, listen string, args ...string) (*proctest.Proc, *testRelay) {
 	t.Helper()
-	p := startProc(t, "relay", "--home", home, "--listen", listen, "--log-format", "json")
+	p := startProc(t, append([]string{"relay", "--home", home, "--listen", listen, "--log-format", "json"}, args...)...)
 	m := p.WaitFor(readyLine, 30*time.Second)
 	key, err := identity.ParsePublicKey(m[2])
 	if err != nil {
@@ -30,6 +30,14 @@ func startBinary(t *testing.T, home, listen string) (*proctest.Proc, *testRelay)
 		t.Errorf("fingerprint: got %s, want %s", m[3], key.Fingerprint())
 	}
 	return p, &testRelay{addr: m[1], key: key, home: home}
+}
+
+var regexpMust = regexp.MustCompile
+
+// isRefusal reports whether err is a refusal with code.
+func isRefusal(err error, code wire.RefuseCode) bool {
+	ref, ok := errors.AsType[wire.Refusal](err)
+	return ok && ref.Code == code
 }
 
 // startProc runs the nport binary with args.
