@@ -183,7 +183,7 @@ func TestRatePerSource(t *testing.T) {
 	}{
 		{"first of the burst", "127.0.0.1:1", 0, accepted},
 		{"second, another port", "127.0.0.1:2", 0, accepted},
-		{"past the burst", "127.0.0.1:3", 0, rate},
+		{"past the burst, a moment later", "127.0.0.1:3", time.Millisecond, rate},
 		{"another address", "127.0.0.2:1", 0, accepted},
 		{"one more after a tenth of a minute", "127.0.0.1:1", 6 * time.Second, accepted},
 		{"and no more", "127.0.0.1:1", 0, rate},

@@ -14,7 +14,7 @@ import (
 // long enough is forgotten.
 type sources struct {
 	every     time.Duration // between two names, at the rate
-	tolerance time.Duration // every × burst: the burst
+	tolerance time.Duration // every × (burst - 1): how far ahead of the rate a source may run
 	mu        sync.Mutex
 	full      map[netip.Prefix]time.Time // when each source's bucket is full again
 	nextPrune int                        // prune when the map grows to this
@@ -32,7 +32,7 @@ func newSources(perMinute, burst int) *sources {
 		return nil
 	}
 	every := time.Minute / time.Duration(perMinute)
-	return &sources{every: every, tolerance: every * time.Duration(max(burst, 1)), full: make(map[netip.Prefix]time.Time), nextPrune: pruneAt}
+	return &sources{every: every, tolerance: every * time.Duration(max(burst, 1)-1), full: make(map[netip.Prefix]time.Time), nextPrune: pruneAt}
 }
 
 // allow takes one new name from addr's allowance at now, if there is one.
@@ -45,7 +45,7 @@ func (s *sources) allow(addr net.Addr, now time.Time) bool {
 	defer s.mu.Unlock()
 	t, known := s.full[src]
 	t = later(t, now)
-	if t.Sub(now) >= s.tolerance {
+	if t.Sub(now) > s.tolerance {
 		return false
 	}
 	if !known && len(s.full) >= s.nextPrune && !s.prune(now) {
