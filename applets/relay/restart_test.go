@@ -132,3 +132,24 @@ func TestImportsDirectoryFile(t *testing.T) {
 		t.Error("the second start imported again")
 	}
 }
+
+// TestNameTTLSweptAtStart starts a relay on a directory with a name last
+// seen long ago: with --name-ttl it is released at start, and another key
+// claims it.
+func TestNameTTLSweptAtStart(t *testing.T) {
+	old := newID(t, "@old")
+	clk := newClock()
+	r := startRelay(t, func(c *Config) {
+		st, err := store.Open(store.FileName(c.Home), store.Options{Now: clk.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Claim(old.Name, old.Public())
+		st.Close()
+		clk.advance(31 * 24 * time.Hour)
+		c.NameTTL, c.Now = 30*24*time.Hour, clk.now
+	})
+	if _, err := r.dial(t, newID(t, "@old")); err != nil {
+		t.Errorf("a name not seen for longer than --name-ttl, another key: %v", err)
+	}
+}
