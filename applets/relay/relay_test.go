@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nport/nport/applets/relay/internal/fakeclock"
 	"github.com/nport/nport/applets/relay/store"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/wire"
@@ -88,9 +89,9 @@ func TestOfflineQueue(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clk := newClock()
+			clk := fakeclock.New()
 			r := startRelay(t, func(c *Config) {
-				c.QueueLength, c.Now = tt.queueLen, clk.now
+				c.QueueLength, c.Now = tt.queueLen, clk.Now
 				bind(t, bob)(c)
 			})
 			a := r.connect(t, alice)
@@ -102,7 +103,7 @@ func TestOfflineQueue(t *testing.T) {
 					t.Errorf("send %d: got %v, want queued", i, got)
 				}
 			}
-			clk.advance(tt.wait)
+			clk.Advance(tt.wait)
 			b := r.connect(t, bob)
 			for _, tag := range tt.want {
 				if got := b.recv(t); !bytes.Equal(got.Sealed, sealed(tag, 100)) || got.From != "@alice" {
@@ -188,8 +189,8 @@ func TestRelayKeyChanged(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	clk := newClock()
-	r := startRelay(t, func(c *Config) { c.Rate, c.Burst, c.Now = 1, 2, clk.now })
+	clk := fakeclock.New()
+	r := startRelay(t, func(c *Config) { c.Rate, c.Burst, c.Now = 1, 2, clk.Now })
 	alice, bob := newID(t, "@alice"), newID(t, "@bob")
 	a, b := r.connect(t, alice), r.connect(t, bob)
 	want := []wire.SendResult{wire.SendDelivered, wire.SendDelivered, wire.SendOverRate}
@@ -199,7 +200,7 @@ func TestRateLimit(t *testing.T) {
 			t.Errorf("send %d: got %v, want %v", i, got, w)
 		}
 	}
-	clk.advance(time.Second)
+	clk.Advance(time.Second)
 	a.c.Send(9, "@bob", 0, identity.PublicKey{}, sealed(9, 100))
 	if got := a.status(t, 9); got != wire.SendDelivered {
 		t.Errorf("after a second: got %v, want delivered", got)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nport/nport/applets/relay/directory"
+	"github.com/nport/nport/applets/relay/internal/fakeclock"
 	"github.com/nport/nport/applets/relay/store"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/proctest"
@@ -138,16 +139,16 @@ func TestImportsDirectoryFile(t *testing.T) {
 // claims it.
 func TestNameTTLSweptAtStart(t *testing.T) {
 	old := newID(t, "@old")
-	clk := newClock()
+	clk := fakeclock.New()
 	r := startRelay(t, func(c *Config) {
-		st, err := store.Open(store.FileName(c.Home), store.Options{Now: clk.now})
+		st, err := store.Open(store.FileName(c.Home), store.Options{Now: clk.Now})
 		if err != nil {
 			t.Fatal(err)
 		}
 		st.Claim(old.Name, old.Public())
 		st.Close()
-		clk.advance(31 * 24 * time.Hour)
-		c.NameTTL, c.Now = 30*24*time.Hour, clk.now
+		clk.Advance(31 * 24 * time.Hour)
+		c.NameTTL, c.Now = 30*24*time.Hour, clk.Now
 	})
 	if _, err := r.dial(t, newID(t, "@old")); err != nil {
 		t.Errorf("a name not seen for longer than --name-ttl, another key: %v", err)

@@ -108,4 +108,3 @@ func (s *Server) serve(c net.Conn) {
 		}
 	}
 }
-

@@ -7,12 +7,12 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/nport/nport/applets/relay/claim"
 	"github.com/nport/nport/applets/relay/directory"
+	"github.com/nport/nport/applets/relay/internal/fakeclock"
 	"github.com/nport/nport/applets/relay/store"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/nettest"
@@ -20,42 +20,24 @@ import (
 	"github.com/nport/nport/wire"
 )
 
-// clock is a fake time that tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // fixture is a policy on a real store, with a fake clock for both.
 type fixture struct {
 	t   *testing.T
 	st  *store.Store
-	clk *clock
+	clk *fakeclock.Clock
 	p   *claim.Policy
 }
 
 func newFixture(t *testing.T, opt claim.Options) *fixture {
 	t.Helper()
 	nettest.NoLeaks(t)
-	clk := &clock{t: time.Unix(1_700_000_000, 0)}
-	st, err := store.Open(filepath.Join(t.TempDir(), "relay.db"), store.Options{Now: clk.now})
+	clk := fakeclock.New()
+	st, err := store.Open(filepath.Join(t.TempDir(), "relay.db"), store.Options{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	opt.Now = clk.now
+	opt.Now = clk.Now
 	p, err := claim.New(st, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +72,7 @@ func (f *fixture) claim(name identity.Name, k identity.PublicKey, addr string, t
 func (f *fixture) invite(name identity.Name, ttl time.Duration) []byte {
 	f.t.Helper()
 	text, hash := claim.NewToken()
-	if err := f.st.Invite(hash, name, f.clk.now().Add(ttl)); err != nil {
+	if err := f.st.Invite(hash, name, f.clk.Now().Add(ttl)); err != nil {
 		f.t.Fatal(err)
 	}
 	raw, err := claim.ParseToken(text)
@@ -194,7 +176,7 @@ func TestRatePerSource(t *testing.T) {
 		{"IPv6 another /64", "[2001:db8:0:2::1]:1", 0, accepted},
 	}
 	for _, s := range steps {
-		f.clk.advance(s.advance)
+		f.clk.Advance(s.advance)
 		wantCode(t, s.what, claimFrom(s.addr), s.want, "a minute")
 	}
 }
@@ -231,7 +213,7 @@ func TestTokens(t *testing.T) {
 	}
 	for _, s := range steps {
 		if s.name == "@old" {
-			f.clk.advance(time.Hour)
+			f.clk.Advance(time.Hour)
 		}
 		k := key(t)
 		if s.name == "@pi" {

@@ -4,40 +4,20 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/nport/nport/applets/relay/internal/fakeclock"
 	"github.com/nport/nport/applets/relay/route"
 	"github.com/nport/nport/core/identity"
 )
 
-// clock is a fake time that tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Unix(1_700_000_000, 0)} }
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 var testQueue = route.QueueOptions{Len: 4, TTL: time.Minute}
 
 // open opens the store at path with clk, closed when the test ends.
-func open(t testing.TB, path string, clk *clock, q route.QueueOptions) *Store {
+func open(t testing.TB, path string, clk *fakeclock.Clock, q route.QueueOptions) *Store {
 	t.Helper()
-	s, err := Open(path, Options{Queue: q, Now: clk.now, LockTimeout: 100 * time.Millisecond})
+	s, err := Open(path, Options{Queue: q, Now: clk.Now, LockTimeout: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nport/nport/applets/relay/internal/fakeclock"
 	"github.com/nport/nport/applets/relay/route"
 	"github.com/nport/nport/core/nettest"
 )
@@ -28,17 +29,17 @@ func TestQueueBounds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clk := newClock()
+			clk := fakeclock.New()
 			s := open(t, tempPath(t), clk, tt.opt)
 			for i, f := range tt.sends {
-				err := s.Push("@bob", []byte(f), clk.now())
+				err := s.Push("@bob", []byte(f), clk.Now())
 				if last := i == len(tt.sends)-1; last && tt.full != errors.Is(err, route.ErrQueueFull) || !last && err != nil {
 					t.Errorf("push %q: got %v", f, err)
 				}
 			}
-			clk.advance(tt.wait)
-			wantFrames(t, drain(t, s, "@bob", clk.now()), tt.want...)
-			wantFrames(t, drain(t, s, "@bob", clk.now())) // flushed
+			clk.Advance(tt.wait)
+			wantFrames(t, drain(t, s, "@bob", clk.Now()), tt.want...)
+			wantFrames(t, drain(t, s, "@bob", clk.Now())) // flushed
 			if n, size := s.Queued(); n != 0 || size != 0 {
 				t.Errorf("after drain: %d frames, %d bytes; want none", n, size)
 			}
@@ -47,12 +48,12 @@ func TestQueueBounds(t *testing.T) {
 }
 
 func TestDrainStopsAtRefusal(t *testing.T) {
-	clk := newClock()
+	clk := fakeclock.New()
 	path := tempPath(t)
 	s := open(t, path, clk, route.QueueOptions{Len: 8, TTL: time.Minute})
-	push(t, s, "@bob", clk.now(), "0", "1", "2", "3", "4")
+	push(t, s, "@bob", clk.Now(), "0", "1", "2", "3", "4")
 	var got []string
-	s.Drain("@bob", clk.now(), func(f []byte) bool {
+	s.Drain("@bob", clk.Now(), func(f []byte) bool {
 		if len(got) == 2 {
 			return false
 		}
@@ -62,7 +63,7 @@ func TestDrainStopsAtRefusal(t *testing.T) {
 	wantFrames(t, got, "0", "1")
 	s.Close()
 	again := open(t, path, clk, route.QueueOptions{Len: 8, TTL: time.Minute})
-	wantFrames(t, drain(t, again, "@bob", clk.now()), "2", "3", "4")
+	wantFrames(t, drain(t, again, "@bob", clk.Now()), "2", "3", "4")
 }
 
 // TestConcurrentPushes pushes from many goroutines at once, as many
@@ -70,7 +71,7 @@ func TestDrainStopsAtRefusal(t *testing.T) {
 // kept, in the order each sender pushed.
 func TestConcurrentPushes(t *testing.T) {
 	nettest.NoLeaks(t)
-	clk := newClock()
+	clk := fakeclock.New()
 	s := open(t, tempPath(t), clk, route.QueueOptions{Len: 1000, TTL: time.Minute})
 	const senders, each = 20, 25
 	recipients := names(3)
@@ -78,7 +79,7 @@ func TestConcurrentPushes(t *testing.T) {
 	for i := range senders {
 		wg.Go(func() {
 			for j := range each {
-				if err := s.Push(recipients[i%3], fmt.Appendf(nil, "%d/%d", i, j), clk.now()); err != nil {
+				if err := s.Push(recipients[i%3], fmt.Appendf(nil, "%d/%d", i, j), clk.Now()); err != nil {
 					t.Errorf("push: %v", err)
 				}
 			}
@@ -88,7 +89,7 @@ func TestConcurrentPushes(t *testing.T) {
 	total := 0
 	for _, r := range recipients {
 		next := map[int]int{} // sender → its next frame
-		for _, f := range drain(t, s, r, clk.now()) {
+		for _, f := range drain(t, s, r, clk.Now()) {
 			var i, j int
 			fmt.Sscanf(f, "%d/%d", &i, &j)
 			if j != next[i] {
@@ -104,20 +105,20 @@ func TestConcurrentPushes(t *testing.T) {
 }
 
 func TestSweepFrames(t *testing.T) {
-	clk := newClock()
+	clk := fakeclock.New()
 	s := open(t, tempPath(t), clk, testQueue)
 	for _, n := range names(50) {
-		push(t, s, n, clk.now(), "gone")
+		push(t, s, n, clk.Now(), "gone")
 	}
-	clk.advance(30 * time.Second)
-	push(t, s, "@stays", clk.now(), "kept")
-	clk.advance(30 * time.Second)
-	swept, err := s.Sweep(clk.now(), 0)
+	clk.Advance(30 * time.Second)
+	push(t, s, "@stays", clk.Now(), "kept")
+	clk.Advance(30 * time.Second)
+	swept, err := s.Sweep(clk.Now(), 0)
 	if err != nil || swept.Frames != 50 {
 		t.Fatalf("sweep: %+v, %v; want 50 frames", swept, err)
 	}
 	if n, size := s.Queued(); n != 1 || size != 4 {
 		t.Errorf("after sweep: %d frames of %d bytes, want 1 of 4", n, size)
 	}
-	wantFrames(t, drain(t, s, "@stays", clk.now()), "kept")
+	wantFrames(t, drain(t, s, "@stays", clk.Now()), "kept")
 }

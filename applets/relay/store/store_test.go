@@ -9,6 +9,7 @@ import (
 
 	"github.com/nport/nport/applets/relay/directory"
 	"github.com/nport/nport/applets/relay/directory/directorytest"
+	"github.com/nport/nport/applets/relay/internal/fakeclock"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/nettest"
 	bolt "go.etcd.io/bbolt"
@@ -16,21 +17,21 @@ import (
 
 func TestContract(t *testing.T) {
 	nettest.NoLeaks(t)
-	directorytest.Run(t, open(t, tempPath(t), newClock(), testQueue))
+	directorytest.Run(t, open(t, tempPath(t), fakeclock.New(), testQueue))
 }
 
 func TestReopenKeepsEverything(t *testing.T) {
 	nettest.NoLeaks(t)
-	path, clk := tempPath(t), newClock()
+	path, clk := tempPath(t), fakeclock.New()
 	s := open(t, path, clk, testQueue)
 	alice := directorytest.NewKey(t)
 	if err := s.Claim("@alice", alice); err != nil {
 		t.Fatal(err)
 	}
-	push(t, s, "@alice", clk.now(), "one", "two")
+	push(t, s, "@alice", clk.Now(), "one", "two")
 	var hash [32]byte
 	hash[0] = 1
-	if err := s.Invite(hash, "@bob", clk.now().Add(time.Hour)); err != nil {
+	if err := s.Invite(hash, "@bob", clk.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -47,14 +48,14 @@ func TestReopenKeepsEverything(t *testing.T) {
 	if n, size := again.Queued(); n != 2 || size != 6 {
 		t.Errorf("after reopen: %d frames of %d bytes queued, want 2 of 6", n, size)
 	}
-	wantFrames(t, drain(t, again, "@alice", clk.now()), "one", "two")
+	wantFrames(t, drain(t, again, "@alice", clk.Now()), "one", "two")
 	bob := directorytest.NewKey(t)
 	if err := again.Redeem(hash, "@bob", bob); err != nil {
 		t.Errorf("invitation after reopen: %v", err)
 	}
 	list, _ := again.List()
-	if len(list) != 2 || !list[0].Claimed.Equal(clk.now()) || !list[0].LastSeen.Equal(clk.now()) {
-		t.Errorf("got %+v, want two bindings claimed and seen at %v", list, clk.now())
+	if len(list) != 2 || !list[0].Claimed.Equal(clk.Now()) || !list[0].LastSeen.Equal(clk.Now()) {
+		t.Errorf("got %+v, want two bindings claimed and seen at %v", list, clk.Now())
 	}
 	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
 		t.Errorf("file mode: got %v (%v), want 0600", st.Mode().Perm(), err)
@@ -64,7 +65,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 func TestSecondOpenIsRefused(t *testing.T) {
 	nettest.NoLeaks(t)
 	path := tempPath(t)
-	open(t, path, newClock(), testQueue)
+	open(t, path, fakeclock.New(), testQueue)
 	_, err := Open(path, Options{LockTimeout: 50 * time.Millisecond})
 	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "a relay seems to be running") {
 		t.Errorf("got %v, want ErrLocked saying a relay seems to be running", err)
@@ -73,7 +74,7 @@ func TestSecondOpenIsRefused(t *testing.T) {
 
 func TestNewerSchemaIsRefused(t *testing.T) {
 	path := tempPath(t)
-	s := open(t, path, newClock(), testQueue)
+	s := open(t, path, fakeclock.New(), testQueue)
 	s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(schemaKey, []byte{0, 0, 0, 99}) })
 	s.Close()
 	_, err := Open(path, Options{})
@@ -83,7 +84,7 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 }
 
 func TestImport(t *testing.T) {
-	s := open(t, tempPath(t), newClock(), testQueue)
+	s := open(t, tempPath(t), fakeclock.New(), testQueue)
 	alice, bob := directorytest.NewKey(t), directorytest.NewKey(t)
 	fleet := []directory.Binding{{Name: "@alice", Key: alice}, {Name: "@bob", Key: bob}}
 	if err := s.Import(fleet); err != nil {
@@ -99,10 +100,10 @@ func TestImport(t *testing.T) {
 }
 
 func TestLastSeen(t *testing.T) {
-	clk := newClock()
+	clk := fakeclock.New()
 	s := open(t, tempPath(t), clk, testQueue)
 	s.Claim("@alice", directorytest.NewKey(t))
-	claimed := clk.now()
+	claimed := clk.Now()
 	seen := func() time.Time {
 		list, err := s.List()
 		if err != nil || len(list) != 1 {
@@ -115,11 +116,11 @@ func TestLastSeen(t *testing.T) {
 		do   func()
 		want time.Duration // after the claim
 	}{
-		{"connect", func() { clk.advance(time.Minute); s.Connected("@alice") }, time.Minute},
-		{"nothing new", func() { clk.advance(time.Minute) }, time.Minute},
-		{"long-lived connection", func() { clk.advance(LiveRefresh) }, 2*time.Minute + LiveRefresh},
-		{"disconnect", func() { clk.advance(time.Minute); s.Disconnected("@alice") }, 3*time.Minute + LiveRefresh},
-		{"gone", func() { clk.advance(LiveRefresh) }, 3*time.Minute + LiveRefresh},
+		{"connect", func() { clk.Advance(time.Minute); s.Connected("@alice") }, time.Minute},
+		{"nothing new", func() { clk.Advance(time.Minute) }, time.Minute},
+		{"long-lived connection", func() { clk.Advance(LiveRefresh) }, 2*time.Minute + LiveRefresh},
+		{"disconnect", func() { clk.Advance(time.Minute); s.Disconnected("@alice") }, 3*time.Minute + LiveRefresh},
+		{"gone", func() { clk.Advance(LiveRefresh) }, 3*time.Minute + LiveRefresh},
 	}
 	for _, st := range steps {
 		st.do()

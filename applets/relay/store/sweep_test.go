@@ -7,24 +7,25 @@ import (
 	"time"
 
 	"github.com/nport/nport/applets/relay/directory/directorytest"
+	"github.com/nport/nport/applets/relay/internal/fakeclock"
 	"github.com/nport/nport/core/identity"
 )
 
 func TestNameTTL(t *testing.T) {
-	clk := newClock()
+	clk := fakeclock.New()
 	s := open(t, tempPath(t), clk, testQueue)
 	ttl := 30 * 24 * time.Hour
 	mustClaim(t, s, "@idle", "@live", "@seen", "@new")
-	push(t, s, "@idle", clk.now(), "for nobody")
+	push(t, s, "@idle", clk.Now(), "for nobody")
 	s.Connected("@live")
 	s.Connected("@seen")
 	s.Disconnected("@seen")
-	clk.advance(ttl / 2)
+	clk.Advance(ttl / 2)
 	s.Flush() // @seen's disconnection is written
-	clk.advance(ttl/2 + time.Second)
+	clk.Advance(ttl/2 + time.Second)
 	mustClaim(t, s, "@newer")
 
-	swept, err := s.Sweep(clk.now(), ttl)
+	swept, err := s.Sweep(clk.Now(), ttl)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,8 +47,8 @@ func TestNameTTL(t *testing.T) {
 		t.Errorf("an expired name is free again: got %v", err)
 	}
 	// A live connection keeps its name however long it lasts.
-	clk.advance(10 * ttl)
-	if swept, _ := s.Sweep(clk.now(), ttl); slices.Contains(swept.Names, "@live") {
+	clk.Advance(10 * ttl)
+	if swept, _ := s.Sweep(clk.Now(), ttl); slices.Contains(swept.Names, "@live") {
 		t.Error("a name with a live connection expired")
 	}
 }
@@ -55,16 +56,16 @@ func TestNameTTL(t *testing.T) {
 func sorted(n []identity.Name) []identity.Name { slices.Sort(n); return n }
 
 func TestInvitations(t *testing.T) {
-	clk := newClock()
+	clk := fakeclock.New()
 	s := open(t, tempPath(t), clk, testQueue)
 	mustClaim(t, s, "@taken")
 	hash := func(b byte) (h [32]byte) { h[0] = b; return h }
 	key := directorytest.NewKey(t)
-	if err := s.Invite(hash(1), "@taken", clk.now().Add(time.Hour)); !errors.Is(err, ErrNameBound) {
+	if err := s.Invite(hash(1), "@taken", clk.Now().Add(time.Hour)); !errors.Is(err, ErrNameBound) {
 		t.Errorf("invite a bound name: got %v, want ErrNameBound", err)
 	}
-	s.Invite(hash(2), "@pi", clk.now().Add(time.Hour))
-	s.Invite(hash(3), "@old", clk.now().Add(time.Minute))
+	s.Invite(hash(2), "@pi", clk.Now().Add(time.Hour))
+	s.Invite(hash(3), "@old", clk.Now().Add(time.Minute))
 	steps := []struct {
 		name string
 		hash [32]byte
@@ -79,7 +80,7 @@ func TestInvitations(t *testing.T) {
 	}
 	for _, st := range steps {
 		if st.name == "expired" {
-			clk.advance(time.Minute)
+			clk.Advance(time.Minute)
 		}
 		if err := s.Redeem(st.hash, st.as, key); !errors.Is(err, st.want) || st.want == nil && err != nil {
 			t.Errorf("%s: got %v, want %v", st.name, err, st.want)
@@ -88,9 +89,9 @@ func TestInvitations(t *testing.T) {
 	if err := directorytest.WantLookup(s, "@pi", key, true); err != nil {
 		t.Error(err)
 	}
-	s.Invite(hash(4), "@later", clk.now().Add(time.Minute))
-	clk.advance(time.Minute)
-	if swept, err := s.Sweep(clk.now(), 0); err != nil || swept.Invites != 2 {
+	s.Invite(hash(4), "@later", clk.Now().Add(time.Minute))
+	clk.Advance(time.Minute)
+	if swept, err := s.Sweep(clk.Now(), 0); err != nil || swept.Invites != 2 {
 		t.Errorf("sweep: %+v, %v; want the 2 expired invitations", swept, err)
 	}
 }
