@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/nport/nport/applets/relay/admin"
-	"github.com/nport/nport/applets/relay/claim"
 	"github.com/nport/nport/applets/relay/store"
 	"github.com/nport/nport/core/proctest"
+	"github.com/nport/nport/wire"
 )
 
 // TestOperatorCommands runs list, remove and invite against a running
@@ -48,7 +48,7 @@ func TestOperatorCommands(t *testing.T) {
 			if err := RunInvite(InviteConfig{Home: r.home, Name: "@alice", TTL: time.Hour, Out: &tok}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := claim.ParseToken(tok.String()); err != nil {
+			if _, err := wire.ParseClaimToken(strings.TrimSpace(tok.String())); err != nil {
 				t.Errorf("invite printed %q: %v", tok.String(), err)
 			}
 			if running {

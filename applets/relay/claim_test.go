@@ -1,9 +1,13 @@
 package relay
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/proctest"
+	"github.com/nport/nport/core/relayconn"
 	"github.com/nport/nport/wire"
 )
 
@@ -67,4 +71,51 @@ func TestReconnectionsNeverLimited(t *testing.T) {
 	if _, err := r.dial(t, newID(t, "@bob")); !isRefusal(err, wire.RefuseLimit) {
 		t.Errorf("a new name at the cap: got %v, want a limit refusal", err)
 	}
+}
+
+// TestBinaryInvitation runs the relay binary with --claim-policy invite,
+// issues an invitation with `nport relay invite` while it runs, and
+// claims with the token inside the handshake, once.
+func TestBinaryInvitation(t *testing.T) {
+	home := t.TempDir()
+	_, r := startBinary(t, home, "127.0.0.1:0", "--claim-policy", "invite")
+	inv := proctest.Run(t, proctest.Binary(t), nil, "relay", "invite", "--home", home, "@pi", "--ttl", "1h")
+	if inv.Code != 0 || !strings.Contains(inv.Stderr, "once") {
+		t.Fatalf("invite: exit %d, %q %q", inv.Code, inv.Stdout, inv.Stderr)
+	}
+	token, err := wire.ParseClaimToken(strings.TrimSpace(inv.Stdout))
+	if err != nil {
+		t.Fatalf("invite printed %q: %v", inv.Stdout, err)
+	}
+	pi := newID(t, "@pi")
+	if _, err := r.dial(t, pi); !isRefusal(err, wire.RefuseNotAllowed) {
+		t.Errorf("without the token: got %v, want not-allowed", err)
+	}
+	steps := []struct {
+		id   identity.Identity
+		want wire.RefuseCode // 0: accepted
+	}{
+		{pi, 0},
+		{newID(t, "@pi"), wire.RefuseNameTaken},
+		{newID(t, "@pi2"), wire.RefuseNotAllowed}, // used already
+		{pi, 0},                                   // a reconnection with the used token configured
+	}
+	for i, s := range steps {
+		c, err := dialWithToken(t, r, s.id, token[:])
+		if s.want == 0 && err != nil || s.want != 0 && !isRefusal(err, s.want) {
+			t.Errorf("step %d, %s: got %v, want refusal code %v (0: accepted)", i, s.id.Name, err, s.want)
+		}
+		if err == nil {
+			c.Close()
+		}
+	}
+}
+
+func dialWithToken(t *testing.T, r *testRelay, id identity.Identity, token []byte) (*relayconn.Conn, error) {
+	t.Helper()
+	return relayconn.Handshake(context.Background(), dialTCP(t, r.addr), relayconn.ClientConfig{
+		Identity:      id,
+		ClaimToken:    token,
+		CheckRelayKey: func(identity.PublicKey) error { return nil },
+	})
 }

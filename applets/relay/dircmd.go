@@ -27,13 +27,17 @@ type DirectoryConfig struct {
 
 func runDirectory(op string) cli.ActionFunc {
 	return func(c *cli.Context) error {
-		if op == OpRemove && c.NArg() != 1 || op == OpList && c.NArg() != 0 {
-			return cli.Exit("usage: nport relay directory list | nport relay directory remove @name", 2)
+		usage := cli.Exit("usage: nport relay directory list | nport relay directory remove @name", 2)
+		if op == OpList && c.NArg() != 0 {
+			return usage
 		}
 		var name identity.Name
 		if op == OpRemove {
-			var err error
-			if name, err = identity.ParseName(c.Args().First()); err != nil {
+			arg, err := nameThenFlags(c)
+			if err != nil {
+				return usage
+			}
+			if name, err = identity.ParseName(arg); err != nil {
 				return err
 			}
 		}

@@ -32,10 +32,11 @@ type InviteConfig struct {
 }
 
 func runInvite(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return cli.Exit("usage: nport relay invite @name [--ttl 24h]", 2)
+	arg, err := nameThenFlags(c)
+	if err != nil {
+		return cli.Exit("nport relay invite: "+err.Error()+"; usage: nport relay invite @name [--ttl 24h]", 2)
 	}
-	name, err := identity.ParseName(c.Args().First())
+	name, err := identity.ParseName(arg)
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,7 @@ func TestQueuedSurvivesRestart(t *testing.T) {
 			a := r.connect(t, alice)
 			env := make([]byte, 700)
 			rand.Read(env)
-			if err := a.c.Send(1, "@bob", env); err != nil {
+			if err := a.c.Send(1, "@bob", 0, identity.PublicKey{}, env); err != nil {
 				t.Fatal(err)
 			}
 			if got := a.status(t, 1); got != wire.SendQueued {
@@ -91,12 +91,12 @@ func TestLargeDirectoryStarts(t *testing.T) {
 		t.Errorf("the relay opened %s names, want %d", m[1], fleet)
 	}
 	a := r.connect(t, alice)
-	a.c.Send(1, "@dev123456", sealed(1, 100))
+	a.c.Send(1, "@dev123456", 0, identity.PublicKey{}, sealed(1, 100))
 	if got := a.status(t, 1); got != wire.SendQueued {
 		t.Errorf("send to one of the fleet: got %v, want queued", got)
 	}
 	fresh := r.connect(t, newID(t, "@new"))
-	fresh.c.Send(2, "@alice", sealed(2, 100))
+	fresh.c.Send(2, "@alice", 0, identity.PublicKey{}, sealed(2, 100))
 	if got := a.recv(t); got.From != "@new" {
 		t.Errorf("got a message from %s, want @new", got.From)
 	}

@@ -9,11 +9,11 @@ import (
 	"time"
 
 	"github.com/nport/nport/applets/relay/admin"
-	"github.com/nport/nport/applets/relay/claim"
 	"github.com/nport/nport/applets/relay/store"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/logging"
 	"github.com/nport/nport/core/nettest"
+	"github.com/nport/nport/wire"
 )
 
 // serve opens a store and its admin socket in a temporary home.
@@ -45,7 +45,7 @@ func TestSocket(t *testing.T) {
 			return len(r.Bindings) == 1 && r.Bindings[0].Name == "@alice" && r.Bindings[0].Key == k.Public().String()
 		}},
 		{admin.Request{Op: admin.OpInvite, Name: "@bob", TTL: "2h"}, func(r admin.Response) bool {
-			_, err := claim.ParseToken(r.Token)
+			_, err := wire.ParseClaimToken(r.Token)
 			return err == nil && time.Until(r.Expires) > time.Hour
 		}},
 		{admin.Request{Op: admin.OpInvite, Name: "@bob", TTL: "-1h"}, func(r admin.Response) bool { return strings.Contains(r.Error, "above 0") }},

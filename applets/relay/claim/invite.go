@@ -6,12 +6,13 @@ import (
 	"github.com/nport/nport/applets/relay/directory"
 	"github.com/nport/nport/applets/relay/store"
 	"github.com/nport/nport/core/relayconn"
+	"github.com/nport/nport/wire"
 )
 
 // redeem binds the name with the invitation of the client's token.
 func (p *Policy) redeem(cl relayconn.Claim) error {
-	if len(cl.Token) != TokenLen {
-		return notAllowed("the claim token is %d bytes, want %d: give the whole token `nport relay invite %s` printed", len(cl.Token), TokenLen, cl.Name)
+	if len(cl.Token) != wire.ClaimTokenLen {
+		return notAllowed("the claim token is %d bytes, want %d: give the whole token `nport relay invite %s` printed", len(cl.Token), wire.ClaimTokenLen, cl.Name)
 	}
 	err := p.names.Redeem(hashToken(cl.Token), cl.Name, cl.Key)
 	switch {
