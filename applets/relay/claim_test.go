@@ -98,7 +98,7 @@ func TestBinaryInvitation(t *testing.T) {
 		{pi, 0},
 		{newID(t, "@pi"), wire.RefuseNameTaken},
 		{newID(t, "@pi2"), wire.RefuseNotAllowed}, // used already
-		{pi, 0},                                   // a reconnection with the used token configured
+		{pi, 0}, // a reconnection with the used token configured
 	}
 	for i, s := range steps {
 		c, err := dialWithToken(t, r, s.id, token[:])

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nport/nport/applets/relay/claim"
 	"github.com/nport/nport/applets/relay/directory"
+	"github.com/nport/nport/applets/relay/directory/directorytest"
 	"github.com/nport/nport/applets/relay/internal/fakeclock"
 	"github.com/nport/nport/applets/relay/store"
 	"github.com/nport/nport/core/identity"
@@ -46,14 +47,8 @@ func newFixture(t *testing.T, opt claim.Options) *fixture {
 	return &fixture{t: t, st: st, clk: clk, p: p}
 }
 
-func key(t testing.TB) identity.PublicKey {
-	t.Helper()
-	k, err := identity.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k.Public()
-}
+// key returns a fresh public key.
+var key = directorytest.NewKey
 
 func from(addr string) net.Addr {
 	ap, err := net.ResolveTCPAddr("tcp", addr)
