@@ -60,6 +60,19 @@ func TestOperatorCommands(t *testing.T) {
 	}
 }
 
+// TestOperatorCommandsWrongHome runs a command on a home where no relay
+// ever ran: it says so, and creates nothing there.
+func TestOperatorCommandsWrongHome(t *testing.T) {
+	home := t.TempDir()
+	err := RunDirectory(DirectoryConfig{Home: home, Op: OpList, Out: &bytes.Buffer{}})
+	if err == nil || !strings.Contains(err.Error(), "no relay has run") {
+		t.Errorf("got %v, want an error saying no relay has run there", err)
+	}
+	if _, err := os.Stat(store.FileName(home)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the command created %s", store.FileName(home))
+	}
+}
+
 // TestStaleAdminSocket leaves a socket behind, as a crashed relay would:
 // the next relay replaces it and answers there.
 func TestStaleAdminSocket(t *testing.T) {

@@ -3,9 +3,11 @@ package relay
 import (
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/nport/nport/applets/relay/admin"
+	"github.com/nport/nport/applets/relay/directory"
 	"github.com/nport/nport/applets/relay/store"
 	"github.com/nport/nport/core/logging"
 )
@@ -29,7 +31,11 @@ func operate(home string, req admin.Request) (admin.Response, error) {
 
 // operateOffline opens the database of a relay that is not running.
 func operateOffline(home string, req admin.Request) (admin.Response, error) {
-	st, err := store.Open(store.FileName(home), store.Options{LockTimeout: time.Second})
+	path := store.FileName(home)
+	if req.Op != admin.OpInvite && !exists(path) && !exists(directory.FileName(home)) {
+		return admin.Response{}, fmt.Errorf("no relay has run with the home %s (no %s): give the relay's --home", home, path)
+	}
+	st, err := store.Open(path, store.Options{LockTimeout: time.Second})
 	if errors.Is(err, store.ErrLocked) {
 		return admin.Response{}, fmt.Errorf("a relay seems to be running with this home, but it does not answer on %s: run the command as the relay's user, or stop the relay first: %w", admin.SocketName(home), err)
 	}
@@ -41,4 +47,9 @@ func operateOffline(home string, req admin.Request) (admin.Response, error) {
 		return admin.Response{}, err
 	}
 	return admin.Ops{Store: st}.Do(req), nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
