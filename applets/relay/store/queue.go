@@ -44,16 +44,15 @@ func (s *Store) Push(name identity.Name, frame []byte, now time.Time) error {
 // bound, the oldest, then appends frame. It returns the bytes it dropped.
 func (s *Store) pushTx(tx *bolt.Tx, name identity.Name, frame []byte, now time.Time) (int64, error) {
 	frames := tx.Bucket(bucketFrames)
-	box, err := framesOf(frames, name)
+	n, expired, err := countFrames(frames, name, now)
 	if err != nil {
 		return 0, err
 	}
-	drop := 0
-	for drop < len(box) && !now.Before(box[drop].expires) {
-		drop++
+	box, err := oldestFrames(frames, name, max(expired, n-s.queue.Len+1))
+	if err != nil {
+		return 0, err
 	}
-	drop = max(drop, len(box)-s.queue.Len+1)
-	freed, err := deleteFrames(tx, box[:drop])
+	freed, err := deleteFrames(tx, box)
 	if err != nil {
 		return 0, err
 	}
@@ -66,6 +65,24 @@ func (s *Store) pushTx(tx *bolt.Tx, name identity.Name, frame []byte, now time.T
 		return 0, err
 	}
 	return freed, tx.Bucket(bucketExpiry).Put(expiryKey(expires, seq), []byte(name))
+}
+
+// countFrames counts name's frames, and those at the front that have
+// expired at now, without copying any.
+func countFrames(frames *bolt.Bucket, name identity.Name, now time.Time) (n, expired int, err error) {
+	prefix := framePrefix(name)
+	c := frames.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		f, err := decodeFrame(k, v)
+		if err != nil {
+			return 0, 0, err
+		}
+		if expired == n && !now.Before(f.expires) {
+			expired++
+		}
+		n++
+	}
+	return n, expired, nil
 }
 
 // Drain hands take name's frames that have not expired, oldest first,
@@ -122,10 +139,15 @@ func (s *Store) Queued() (frames int, size int64) {
 
 // framesOf returns name's frames, oldest first.
 func framesOf(frames *bolt.Bucket, name identity.Name) ([]queuedFrame, error) {
+	return oldestFrames(frames, name, -1)
+}
+
+// oldestFrames returns the first n of name's frames (all if n < 0).
+func oldestFrames(frames *bolt.Bucket, name identity.Name, n int) ([]queuedFrame, error) {
 	prefix := framePrefix(name)
 	var box []queuedFrame
 	c := frames.Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(box) != n; k, v = c.Next() {
 		f, err := decodeFrame(k, v)
 		if err != nil {
 			return nil, err
