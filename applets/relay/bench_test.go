@@ -38,7 +38,7 @@ type benchPair struct {
 }
 
 func benchPairs(b *testing.B, pairs int) {
-	r := startRelay(b, func(c *Config) { c.Rate = 0 })
+	r := startRelay(b, func(c *Config) { c.Rate, c.ClaimRate = 0, 0 })
 	ps := make([]benchPair, pairs)
 	for i := range ps {
 		from, to := newID(b, fmt.Sprintf("@s%d", i)), newID(b, fmt.Sprintf("@r%d", i))

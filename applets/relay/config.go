@@ -8,6 +8,8 @@ import (
 	"net"
 	"time"
 
+	"github.com/nport/nport/applets/relay/claim"
+	"github.com/nport/nport/applets/relay/route"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/relayconn"
 	"github.com/nport/nport/wire"
@@ -30,7 +32,15 @@ type Config struct {
 	HandshakeTimeout time.Duration `toml:"handshake-timeout"`
 	Keepalive        time.Duration `toml:"keepalive"`
 
-	// Home is the nport home: the relay key (@relay) and the directory.
+	// The claim policy (see applets/relay/claim and docs/relay.md).
+	ClaimPolicy string        `toml:"claim-policy"`
+	ClaimRate   int           `toml:"claim-rate"`
+	ClaimBurst  int           `toml:"claim-burst"`
+	MaxNames    int           `toml:"max-names"`
+	Allow       []string      `toml:"allow"`
+	NameTTL     time.Duration `toml:"name-ttl"`
+
+	// Home is the nport home: the relay key (@relay) and its database.
 	Home string `toml:"-"`
 	// Logger receives the relay's logs; nil discards them.
 	Logger *slog.Logger `toml:"-"`
@@ -58,7 +68,37 @@ func Defaults() Config {
 		Burst:            4000,
 		HandshakeTimeout: relayconn.DefaultHandshakeTimeout,
 		Keepalive:        relayconn.DefaultKeepalive,
+		ClaimPolicy:      string(claim.Open),
+		ClaimRate:        10,
+		ClaimBurst:       20,
+		MaxNames:         100_000,
 	}
+}
+
+// now is the relay's clock.
+func (c Config) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+// claimOptions are the claim policy's settings.
+func (c Config) claimOptions() claim.Options {
+	return claim.Options{
+		Mode:     claim.Mode(c.ClaimPolicy),
+		Rate:     c.ClaimRate,
+		Burst:    c.ClaimBurst,
+		MaxNames: c.MaxNames,
+		Allow:    c.Allow,
+		Logger:   c.Logger,
+		Now:      c.Now,
+	}
+}
+
+// queueOptions bound the offline queues.
+func (c Config) queueOptions() route.QueueOptions {
+	return route.QueueOptions{Len: c.QueueLength, TTL: c.QueueTTL}
 }
 
 // RelayName is the identity the relay's key is kept under in its home.
@@ -94,6 +134,12 @@ func (c Config) check() error {
 	}
 	if c.Keepalive < relayconn.MinKeepalive || c.Keepalive > relayconn.MaxKeepalive {
 		bad("--keepalive is %v, want %v to %v", c.Keepalive, relayconn.MinKeepalive, relayconn.MaxKeepalive)
+	}
+	if err := c.claimOptions().Check(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.ClaimRate < 0 || c.ClaimRate > 0 && c.ClaimBurst < 1 || c.MaxNames < 0 || c.NameTTL < 0 {
+		bad("--claim-rate is %d, --claim-burst %d, --max-names %d and --name-ttl %v: want 0 or more (0: no limit), and a burst of 1 or more", c.ClaimRate, c.ClaimBurst, c.MaxNames, c.NameTTL)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("relay: %w", err)

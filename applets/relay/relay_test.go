@@ -6,21 +6,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nport/nport/applets/relay/directory"
+	"github.com/nport/nport/applets/relay/internal/fakeclock"
+	"github.com/nport/nport/applets/relay/store"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/wire"
 )
 
-// bind claims names in the relay's directory file before it starts, as
-// if they had connected before.
+// bind claims names in the relay's database before it starts, as if
+// they had connected before.
 func bind(t testing.TB, ids ...identity.Identity) func(*Config) {
 	return func(c *Config) {
-		d, err := directory.OpenFile(directory.FileName(c.Home))
+		st, err := store.Open(store.FileName(c.Home), store.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer st.Close()
 		for _, id := range ids {
-			if err := d.Claim(id.Name, id.Public()); err != nil {
+			if err := st.Claim(id.Name, id.Public()); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -87,9 +89,9 @@ func TestOfflineQueue(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clk := newClock()
+			clk := fakeclock.New()
 			r := startRelay(t, func(c *Config) {
-				c.QueueLength, c.Now = tt.queueLen, clk.now
+				c.QueueLength, c.Now = tt.queueLen, clk.Now
 				bind(t, bob)(c)
 			})
 			a := r.connect(t, alice)
@@ -101,7 +103,7 @@ func TestOfflineQueue(t *testing.T) {
 					t.Errorf("send %d: got %v, want queued", i, got)
 				}
 			}
-			clk.advance(tt.wait)
+			clk.Advance(tt.wait)
 			b := r.connect(t, bob)
 			for _, tag := range tt.want {
 				if got := b.recv(t); !bytes.Equal(got.Sealed, sealed(tag, 100)) || got.From != "@alice" {
@@ -187,8 +189,8 @@ func TestRelayKeyChanged(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	clk := newClock()
-	r := startRelay(t, func(c *Config) { c.Rate, c.Burst, c.Now = 1, 2, clk.now })
+	clk := fakeclock.New()
+	r := startRelay(t, func(c *Config) { c.Rate, c.Burst, c.Now = 1, 2, clk.Now })
 	alice, bob := newID(t, "@alice"), newID(t, "@bob")
 	a, b := r.connect(t, alice), r.connect(t, bob)
 	want := []wire.SendResult{wire.SendDelivered, wire.SendDelivered, wire.SendOverRate}
@@ -198,7 +200,7 @@ func TestRateLimit(t *testing.T) {
 			t.Errorf("send %d: got %v, want %v", i, got, w)
 		}
 	}
-	clk.advance(time.Second)
+	clk.Advance(time.Second)
 	a.c.Send(9, "@bob", 0, identity.PublicKey{}, sealed(9, 100))
 	if got := a.status(t, 9); got != wire.SendDelivered {
 		t.Errorf("after a second: got %v, want delivered", got)
