@@ -122,17 +122,14 @@ func (d *daemon) announce(ctx context.Context) {
 
 // serve handles incoming messages until ctx ends or the relay client stops.
 func (d *daemon) serve(ctx context.Context, runErr <-chan error) error {
-	for {
-		select {
-		case err := <-runErr:
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
-		case in := <-d.relay.Messages():
-			d.handle(ctx, in)
-		}
+	for in := range d.relay.Messages() {
+		d.handle(ctx, in)
 	}
+	// Messages is closed once Run has returned.
+	if err := <-runErr; ctx.Err() == nil {
+		return err
+	}
+	return nil
 }
 
 func (d *daemon) handle(ctx context.Context, in relayclient.Incoming) {
