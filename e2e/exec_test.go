@@ -42,9 +42,19 @@ func command(argv []string, env []string) *exec.Cmd {
 }
 
 // run runs cmd to its end, killing it after timeout, and fails the test if
-// it cannot be started at all.
-func run(t *testing.T, cmd *exec.Cmd, timeout time.Duration) result {
+// it cannot be started at all or does not end in time.
+func run(t testing.TB, cmd *exec.Cmd, timeout time.Duration) result {
 	t.Helper()
+	r, err := execute(cmd, timeout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// execute is run for goroutines other than the test's: it returns what
+// run would fail the test with.
+func execute(cmd *exec.Cmd, timeout time.Duration) (result, error) {
 	var stdout, stderr bytes.Buffer
 	if cmd.Stdout == nil {
 		cmd.Stdout = &stdout
@@ -54,7 +64,7 @@ func run(t *testing.T, cmd *exec.Cmd, timeout time.Duration) result {
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", cmd.Path, err)
+		return result{}, fmt.Errorf("start %s: %w", cmd.Path, err)
 	}
 	timer := time.AfterFunc(timeout, func() { cmd.Process.Kill() })
 	err := cmd.Wait()
@@ -62,16 +72,16 @@ func run(t *testing.T, cmd *exec.Cmd, timeout time.Duration) result {
 	took := time.Since(start)
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) && !errors.Is(err, exec.ErrWaitDelay) {
-		t.Fatalf("run %s: %v", cmd.Path, err)
+		return result{}, fmt.Errorf("run %s: %w", cmd.Path, err)
 	}
 	if took >= timeout {
-		t.Fatalf("%s did not end within %v: %s", strings.Join(cmd.Args, " "), timeout, stderr.String())
+		return result{}, fmt.Errorf("%s did not end within %v: %s", strings.Join(cmd.Args, " "), timeout, stderr.String())
 	}
-	return result{stdout: stdout.String(), stderr: stderr.String(), code: cmd.ProcessState.ExitCode(), took: took}
+	return result{stdout: stdout.String(), stderr: stderr.String(), code: cmd.ProcessState.ExitCode(), took: took}, nil
 }
 
 // mustSucceed fails the test unless r is a success.
-func mustSucceed(t *testing.T, what string, r result) {
+func mustSucceed(t testing.TB, what string, r result) {
 	t.Helper()
 	if r.code != 0 {
 		t.Fatalf("%s failed: %s", what, r)

@@ -84,7 +84,7 @@ func (r *rawRelay) seal(t *testing.T, to identity.PublicKey, sid session.ID, bod
 // send hands an envelope to the relay for to.
 func (r *rawRelay) send(t *testing.T, to string, sealed []byte) {
 	t.Helper()
-	if err := r.conn.Send(0, identity.Name(to), sealed); err != nil {
+	if err := r.conn.Send(0, identity.Name(to), 0, identity.PublicKey{}, sealed); err != nil {
 		t.Fatalf("send to %s: %v", to, err)
 	}
 }

@@ -33,7 +33,7 @@ func TestNonManagerGetsNoSession(t *testing.T) {
 	if r.took < timeout || r.took > timeout+5*time.Second {
 		t.Errorf("the client gave up after %v, want a little over its --timeout %v", r.took, timeout)
 	}
-	w.daemon.WaitFor(regexp.MustCompile(`ignored a message from a non-manager.*"from":"@mallory"`), logTimeout)
+	w.daemon.WaitFor(regexp.MustCompile(`ignored a message from an identity this program does not serve.*"from":"@mallory"`), logTimeout)
 }
 
 // TestTargetOutsidePermitOpen asks for port 1, which the daemon's default

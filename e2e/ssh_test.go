@@ -71,12 +71,12 @@ func TestSSHRunByClient(t *testing.T) {
 
 // sshWrapper writes a program that runs ssh with the sshd's options, the
 // arguments the client gives it, and remote as the command.
-func (w *world) sshWrapper(t *testing.T, remote string) string {
+func (w *world) sshWrapper(t testing.TB, remote string) string {
 	return w.sshWrapperWithKey(t, w.sshd.KeyFile, remote)
 }
 
 // sshWrapperWithKey is sshWrapper offering keyFile only.
-func (w *world) sshWrapperWithKey(t *testing.T, keyFile, remote string) string {
+func (w *world) sshWrapperWithKey(t testing.TB, keyFile, remote string) string {
 	args := append([]string{"/usr/bin/env", sshdtest.SSH}, w.sshd.SSHArgsWithKey(keyFile)...)
 	script := "#!/bin/sh\nexec " + shellJoin(args) + ` "$@" ` + shellQuote(remote) + "\n"
 	path := filepath.Join(t.TempDir(), "ssh")

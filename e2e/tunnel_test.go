@@ -42,7 +42,7 @@ func (w *world) openTunnel(args ...string) int {
 // the processes marked as such whose NPORT_HOME is home. They were
 // started by this test's clients, and are this process's children since
 // their parent exited (becomeSubreaper).
-func stopBackground(t *testing.T, home string) {
+func stopBackground(t testing.TB, home string) {
 	for _, pid := range backgroundPids(home) {
 		syscall.Kill(pid, syscall.SIGTERM)
 		if !reap(pid, 5*time.Second) {

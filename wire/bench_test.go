@@ -43,7 +43,7 @@ func BenchmarkAppendPayloadSend(b *testing.B) {
 }
 
 func BenchmarkParseRecv(b *testing.B) {
-	payload := mustAppend(Recv{From: "@alice", FromPub: key(1), Sealed: fill(0, 1024)})
+	payload := mustAppend(Recv{FromConn: 1, From: "@alice", FromPub: key(1), Sealed: fill(0, 1024)})
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := ParseRecv(payload); err != nil {

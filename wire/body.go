@@ -76,6 +76,8 @@ type RefusalBody struct {
 	Code string `json:"code"`
 	// Message says what to do, for the person.
 	Message string `json:"message"`
+	// RetryAfterMillis, with RefusalBusy, says when to ask again.
+	RetryAfterMillis int64 `json:"retry_after_ms,omitempty"`
 }
 
 // The codes of a RefusalBody.
@@ -89,6 +91,7 @@ const (
 	RefusalLimit                 = "limit"                  // too many sessions
 	RefusalBadRequest            = "bad-request"            // a field is missing or wrong
 	RefusalInternal              = "internal"               // the refuser failed; its log says why
+	RefusalBusy                  = "busy"                   // the refuser has too much to do now: ask again after RetryAfterMillis
 )
 
 // PingBody asks whether a peer is there (any → any).

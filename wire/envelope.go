@@ -31,10 +31,10 @@ const (
 	SealedOverhead = 1 + NonceSize + BoxOverhead
 	// MinSealedLen is the smallest envelope: a Message with an empty body.
 	MinSealedLen = SealedOverhead + MessageHeaderLen
-	// MaxSealedLen is the largest envelope: what a Recv frame from the
-	// longest name can still carry, so that every Send the relay accepts it
-	// can deliver.
-	MaxSealedLen = MaxFrameSize - (1 + MaxNameLen + 32)
+	// MaxSealedLen is the largest envelope: what a Send frame to the
+	// longest name can carry (a Recv frame's overhead is smaller, so every
+	// Send the relay accepts it can deliver).
+	MaxSealedLen = MaxFrameSize - (SendOverhead + MaxNameLen)
 
 	// MaxMessageLen is the largest encoded Message a sender may seal.
 	MaxMessageLen = MaxSealedLen - SealedOverhead

@@ -33,7 +33,7 @@ var Magic = [4]byte{'n', 'p', 'r', 't'}
 // ProtocolVersion is the version of the frame layouts in this package,
 // exchanged once in the first frame. It is bumped on any change that an
 // older peer could not parse.
-const ProtocolVersion = 1
+const ProtocolVersion = 2
 
 // FrameType is the first byte of a frame. Its values are listed in
 // relay.go and rendezvous.go.

@@ -41,7 +41,7 @@ func fuzzParse(f *testing.F, t FrameType, seeds ...[]byte) {
 }
 
 func FuzzParseClientHello(f *testing.F) {
-	fuzzParse(f, FrameClientHello, []byte("nprt\x01"), []byte("nprt\x02"), []byte("NPRT\x01"))
+	fuzzParse(f, FrameClientHello, []byte("nprt\x02"), []byte("nprt\x01"), []byte("NPRT\x02"))
 }
 
 func FuzzParseServerHello(f *testing.F) {
@@ -49,11 +49,11 @@ func FuzzParseServerHello(f *testing.F) {
 }
 
 func FuzzParseClientAuth(f *testing.F) {
-	fuzzParse(f, FrameClientAuth, fill(0, ClientProofLen(MaxNameLen)+1))
+	fuzzParse(f, FrameClientAuth, fill(0, ClientProofLen(MaxNameLen, ClaimTokenLen)+1))
 }
 
 func FuzzParseWelcome(f *testing.F) {
-	fuzzParse(f, FrameWelcome, make([]byte, 16))
+	fuzzParse(f, FrameWelcome, make([]byte, 16), make([]byte, 24))
 }
 
 func FuzzParseRefuse(f *testing.F) {

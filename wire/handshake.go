@@ -4,10 +4,25 @@ import "fmt"
 
 // ClientHello is the payload of FrameClientHello.
 type ClientHello struct {
+	Flags     HelloFlags         // how the relay should treat this connection
 	Pub       [32]byte           // the client's long-term public key
 	Challenge [ChallengeLen]byte // for the relay's proof
 	Name      string             // the identity claimed
 }
+
+// HelloFlags are the bits of a ClientHello's flags byte. A relay ignores
+// the bits it does not know, so a newer client may add some.
+type HelloFlags uint8
+
+// The hello flags.
+const (
+	// HelloService marks a service connection (a rendezvous): an envelope
+	// sent to the name without a connection id goes to one of its service
+	// connections, not to each, so that several processes share one name
+	// and its load. Without it (a device) every live connection of the
+	// name gets a copy.
+	HelloService HelloFlags = 1 << 0
+)
 
 // FrameType returns FrameClientHello.
 func (ClientHello) FrameType() FrameType { return FrameClientHello }
@@ -18,6 +33,7 @@ func (h ClientHello) AppendBinary(b []byte) ([]byte, error) {
 		return b, err
 	}
 	b = appendMagicVersion(b)
+	b = append(b, byte(h.Flags))
 	b = append(b, h.Pub[:]...)
 	b = append(b, h.Challenge[:]...)
 	return appendName(b, h.Name), nil
@@ -29,6 +45,7 @@ func ParseClientHello(payload []byte) (ClientHello, error) {
 	var h ClientHello
 	p := newParser(FrameClientHello, payload)
 	parseMagicVersion(&p)
+	h.Flags = HelloFlags(p.u8("flags"))
 	p.array("pub", h.Pub[:])
 	p.array("challenge", h.Challenge[:])
 	h.Name = p.name("name")
@@ -76,7 +93,7 @@ func ParseServerHello(payload []byte) (ServerHello, error) {
 
 // ClientAuth is the payload of FrameClientAuth.
 type ClientAuth struct {
-	Proof []byte // ClientProofLen(len(name)) bytes
+	Proof []byte // ClientProofLen(len(name), 0 or ClaimTokenLen) bytes
 }
 
 // FrameType returns FrameClientAuth.
@@ -84,12 +101,19 @@ func (ClientAuth) FrameType() FrameType { return FrameClientAuth }
 
 // AppendBinary appends the payload to b.
 func (a ClientAuth) AppendBinary(b []byte) ([]byte, error) {
-	if n := len(a.Proof); n < ClientProofLen(MinNameLen) || n > ClientProofLen(MaxNameLen) {
+	if n := len(a.Proof); n < minClientProof || n > maxClientProof {
 		return b, fmt.Errorf("wire: encode client-auth frame: proof is %d bytes, want %d..%d",
-			n, ClientProofLen(MinNameLen), ClientProofLen(MaxNameLen))
+			n, minClientProof, maxClientProof)
 	}
 	return append(b, a.Proof...), nil
 }
+
+// The bounds of a client proof's length: the shortest name without a
+// claim token, the longest with one.
+var (
+	minClientProof = ClientProofLen(MinNameLen, 0)
+	maxClientProof = ClientProofLen(MaxNameLen, ClaimTokenLen)
+)
 
 // ParseClientAuth decodes a FrameClientAuth payload. It checks the proof
 // length against the range of name lengths; the relay checks it exactly
@@ -97,8 +121,8 @@ func (a ClientAuth) AppendBinary(b []byte) ([]byte, error) {
 func ParseClientAuth(payload []byte) (ClientAuth, error) {
 	p := newParser(FrameClientAuth, payload)
 	proof := p.rest()
-	if n := len(proof); n < ClientProofLen(MinNameLen) || n > ClientProofLen(MaxNameLen) {
-		p.fail("proof", "%d bytes, want %d..%d", n, ClientProofLen(MinNameLen), ClientProofLen(MaxNameLen))
+	if n := len(proof); n < minClientProof || n > maxClientProof {
+		p.fail("proof", "%d bytes, want %d..%d", n, minClientProof, maxClientProof)
 	}
 	if err := p.end(); err != nil {
 		return ClientAuth{}, err

@@ -52,6 +52,17 @@ func (t MessageType) String() string {
 	return fmt.Sprintf("message-type-0x%02x", uint8(t))
 }
 
+// IsRequest reports whether a message of type t asks for an answer: a
+// receiver that cannot serve it now answers RefusalBusy rather than drop
+// it, so the sender can ask again.
+func (t MessageType) IsRequest() bool {
+	switch t {
+	case MsgSessionRequest, MsgTunnelRequest, MsgPing:
+		return true
+	}
+	return false
+}
+
 // MessageHeaderLen is the fixed part of a message, before its body.
 const MessageHeaderLen = 1 + 1 + 16 + 8 + 16
 

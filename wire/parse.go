@@ -100,3 +100,8 @@ func (p *parser) end() error {
 func appendUint32(b []byte, v uint32) []byte {
 	return binary.BigEndian.AppendUint32(b, v)
 }
+
+// appendUint64 appends v big-endian.
+func appendUint64(b []byte, v uint64) []byte {
+	return binary.BigEndian.AppendUint64(b, v)
+}

@@ -25,6 +25,8 @@ const (
 	//
 	//	magic      [4]byte   Magic, "nprt"
 	//	version    uint8     ProtocolVersion
+	//	flags      uint8     HelloFlags: bit 0 HelloService; unknown bits
+	//	                     are ignored
 	//	pub        [32]byte  the client's long-term X25519 public key
 	//	challenge  [32]byte  fresh random bytes the relay proves its key over
 	//	nameLen    uint8     MinNameLen..MaxNameLen
@@ -48,7 +50,11 @@ const (
 	//
 	//	proof      [rest]    nonce[24] || box, a NaCl box from the client key
 	//	                     to the relay key of ClientProofPlaintext(relay
-	//	                     challenge, name), ClientProofLen(len(name)) bytes
+	//	                     challenge, name, token): token is empty, or a
+	//	                     claim token of ClaimTokenLen bytes that the
+	//	                     relay's claim policy may ask for; so
+	//	                     ClientProofLen(len(name), 0 or ClaimTokenLen)
+	//	                     bytes
 	FrameClientAuth FrameType = 0x03
 
 	// FrameWelcome admits the client (relay → client):
@@ -59,6 +65,8 @@ const (
 	//	relayTime  int64     the relay's clock, Unix milliseconds, so that a
 	//	                     client can report clock skew (messages carry a
 	//	                     timestamp checked against a freshness window)
+	//	connID     uint64    this connection's id at the relay, never 0: the
+	//	                     fromConn of what it sends, for logs
 	FrameWelcome FrameType = 0x04
 
 	// FrameRefuse ends a connection with a reason (either way, at any time,
@@ -74,15 +82,25 @@ const (
 	// (client → relay):
 	//
 	//	sendID     uint32    chosen by the sender; 0 asks for no SendStatus
+	//	toConn     uint64    0: the name (every live connection of a device,
+	//	                     one of a service, or the queue when none is
+	//	                     live); else that one connection of the name,
+	//	                     the fromConn of a Recv being answered, and
+	//	                     never the queue
+	//	toPub      [32]byte  the key the envelope is sealed to; a relay
+	//	                     whose directory binds the name to another key
+	//	                     answers SendKeyMismatch. All zero: not checked
 	//	toLen      uint8     MinNameLen..MaxNameLen
 	//	to         [toLen]   the recipient's name
 	//	sealed     [rest]    the envelope (envelope.go),
 	//	                     MinSealedLen..MaxSealedLen bytes
 	FrameSend FrameType = 0x10
 
-	// FrameRecv delivers an envelope (relay → client), once to each live
-	// connection of the recipient:
+	// FrameRecv delivers an envelope (relay → client), to the connections
+	// the Send named:
 	//
+	//	fromConn   uint64    the sender's connection, never 0: the toConn of
+	//	                     an answer that must reach the process that asked
 	//	fromLen    uint8     MinNameLen..MaxNameLen
 	//	from       [fromLen] the sender's name, as the relay authenticated it
 	//	fromPub    [32]byte  the key the relay knows for that name; the

@@ -7,17 +7,27 @@ type SendResult uint8
 
 // The send results.
 const (
-	// SendDelivered: written to at least one live connection of the
-	// recipient. Not a receipt: the recipient may still drop it.
+	// SendDelivered: handed to the recipient's connection (each live one
+	// of a device, one of a service, or the one the Send named). Not a
+	// receipt: the recipient may still drop it.
 	SendDelivered SendResult = 0
 	// SendQueued: the recipient is offline; the relay keeps the envelope,
 	// bounded and for a limited time, and delivers it on reconnection.
 	SendQueued SendResult = 1
 	// SendUnknownRecipient: no identity has ever claimed the name.
 	SendUnknownRecipient SendResult = 2
-	// SendDropped: the recipient's queue is full, or the sender is over
-	// its rate. Try again later.
+	// SendDropped: the recipient is busy (what waits for it from this
+	// sender, or from everyone, is at its bound) or its queue is full.
+	// Try again shortly.
 	SendDropped SendResult = 3
+	// SendKeyMismatch: the name is bound to another key than the Send's
+	// toPub: the recipient was re-keyed, or the sender's pin is wrong.
+	SendKeyMismatch SendResult = 4
+	// SendGone: the connection the Send named has ended; nothing is
+	// queued for a connection.
+	SendGone SendResult = 5
+	// SendOverRate: the sender sends faster than the relay allows it.
+	SendOverRate SendResult = 6
 )
 
 var sendResultNames = [...]string{
@@ -25,6 +35,9 @@ var sendResultNames = [...]string{
 	SendQueued:           "queued",
 	SendUnknownRecipient: "unknown-recipient",
 	SendDropped:          "dropped",
+	SendKeyMismatch:      "key-mismatch",
+	SendGone:             "gone",
+	SendOverRate:         "over-rate",
 }
 
 // String names the result for logs.
@@ -46,14 +59,14 @@ func (SendStatus) FrameType() FrameType { return FrameSendStatus }
 
 // AppendBinary appends the payload to b.
 func (s SendStatus) AppendBinary(b []byte) ([]byte, error) {
-	if s.SendID == 0 || int(s.Status) >= len(sendResultNames) {
-		return b, fmt.Errorf("wire: encode send-status frame: send id %d, status %d: want a send id other than 0 and a known status",
-			s.SendID, s.Status)
+	if s.SendID == 0 {
+		return b, fmt.Errorf("wire: encode send-status frame: send id 0, which asks for no status")
 	}
 	return append(appendUint32(b, s.SendID), byte(s.Status)), nil
 }
 
-// ParseSendStatus decodes a FrameSendStatus payload.
+// ParseSendStatus decodes a FrameSendStatus payload. A status this build
+// does not know is kept, as a newer relay may send more.
 func ParseSendStatus(payload []byte) (SendStatus, error) {
 	var s SendStatus
 	p := newParser(FrameSendStatus, payload)
@@ -62,9 +75,6 @@ func ParseSendStatus(payload []byte) (SendStatus, error) {
 		p.fail("send id", "0, which asks for no status")
 	}
 	s.Status = SendResult(p.u8("status"))
-	if p.err == nil && int(s.Status) >= len(sendResultNames) {
-		p.fail("status", "unknown value %d", s.Status)
-	}
 	if err := p.end(); err != nil {
 		return SendStatus{}, err
 	}

@@ -15,6 +15,7 @@ type Welcome struct {
 	KeepaliveMillis uint32 // at least 1
 	MaxFrame        uint32 // MinFrameLimit..MaxFrameSize
 	RelayTimeMillis int64  // Unix milliseconds
+	ConnID          ConnID // this connection's id at the relay, never 0
 }
 
 // Keepalive returns the keepalive interval as a duration.
@@ -35,7 +36,8 @@ func (w Welcome) AppendBinary(b []byte) ([]byte, error) {
 	}
 	b = binary.BigEndian.AppendUint32(b, w.KeepaliveMillis)
 	b = binary.BigEndian.AppendUint32(b, w.MaxFrame)
-	return binary.BigEndian.AppendUint64(b, uint64(w.RelayTimeMillis)), nil
+	b = binary.BigEndian.AppendUint64(b, uint64(w.RelayTimeMillis))
+	return binary.BigEndian.AppendUint64(b, uint64(w.ConnID)), nil
 }
 
 // ParseWelcome decodes a FrameWelcome payload.
@@ -45,6 +47,7 @@ func ParseWelcome(payload []byte) (Welcome, error) {
 	w.KeepaliveMillis = p.u32("keepalive")
 	w.MaxFrame = p.u32("max frame")
 	w.RelayTimeMillis = int64(p.u64("relay time"))
+	w.ConnID = ConnID(p.u64("conn id"))
 	if field, problem := w.problem(); p.err == nil && field != "" {
 		p.fail(field, "%s", problem)
 	}
@@ -61,6 +64,9 @@ func (w Welcome) problem() (field, why string) {
 	}
 	if w.MaxFrame < MinFrameLimit || w.MaxFrame > MaxFrameSize {
 		return "max frame", fmt.Sprintf("%d, want %d..%d", w.MaxFrame, MinFrameLimit, MaxFrameSize)
+	}
+	if w.ConnID == 0 {
+		return "conn id", "0, which names no connection"
 	}
 	return "", ""
 }

@@ -107,7 +107,10 @@ func newConnector(cfg Config) (*connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.relay, err = relayclient.New(relayclient.Config{Settings: cfg.Settings, Identity: id, Home: cfg.Home, Logger: c.log})
+	c.relay, err = relayclient.New(relayclient.Config{Settings: cfg.Settings, Identity: id, Home: cfg.Home, Logger: c.log,
+		// Only the answers of the two peers of the session matter here.
+		Accept: func(from identity.Name) bool { return from == c.srvd || from == c.to },
+	})
 	return c, err
 }
 

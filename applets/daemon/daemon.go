@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"sync"
 
@@ -75,9 +76,29 @@ func newDaemon(cfg Config) (*daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.relay, err = relayclient.New(relayclient.Config{Settings: cfg.Settings, Identity: id, Home: cfg.Home, Logger: d.log})
+	d.relay, err = relayclient.New(relayclient.Config{
+		Settings:  cfg.Settings,
+		Identity:  id,
+		Home:      cfg.Home,
+		Logger:    d.log,
+		Accept:    d.isManager,
+		StateFile: StateFile(cfg.Home, name, cfg.Device),
+	})
 	return d, err
 }
+
+// StateFile is where a daemon keeps the dates of the latest requests it
+// accepted, so that none is acted on twice across a restart: one file per
+// identity and device, which also keeps a second daemon of the same
+// identity and device in one home from starting.
+func StateFile(home string, name identity.Name, device string) string {
+	return filepath.Join(home, "state", string(name)+"."+device+".replay.db")
+}
+
+// isManager reports whether from may use this daemon. Messages from
+// anyone else are dropped before they are opened: a stranger learns
+// nothing, not even that the device exists, and costs next to nothing.
+func (d *daemon) isManager(from identity.Name) bool { return slices.Contains(d.managers, from) }
 
 // loadIdentity loads the key, creating it on first start so that setting
 // up a device is one command; the line to share is logged.
@@ -101,26 +122,17 @@ func (d *daemon) announce(ctx context.Context) {
 
 // serve handles incoming messages until ctx ends or the relay client stops.
 func (d *daemon) serve(ctx context.Context, runErr <-chan error) error {
-	for {
-		select {
-		case err := <-runErr:
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
-		case in := <-d.relay.Messages():
-			d.handle(ctx, in)
-		}
+	for in := range d.relay.Messages() {
+		d.handle(ctx, in)
 	}
+	// Messages is closed once Run has returned.
+	if err := <-runErr; ctx.Err() == nil {
+		return err
+	}
+	return nil
 }
 
 func (d *daemon) handle(ctx context.Context, in relayclient.Incoming) {
-	if !slices.Contains(d.managers, in.From) {
-		// Never answered: a stranger learns nothing, not even that the
-		// device exists.
-		d.log.Debug("ignored a message from a non-manager", "from", in.From, "type", in.Msg.Type)
-		return
-	}
 	switch in.Msg.Type {
 	case wire.MsgTunnelRequest:
 		d.sessions.Add(1)
@@ -142,7 +154,7 @@ func (d *daemon) pong(ctx context.Context, in relayclient.Incoming) {
 	}
 	m, err := seal.NewMessage(wire.MsgPong, in.Msg.Session, wire.PongBody{Device: d.cfg.Device, Version: buildinfo.Version})
 	if err == nil {
-		err = d.relay.Send(ctx, in.From, m)
+		err = d.relay.Reply(ctx, in, m)
 	}
 	if err != nil {
 		d.log.Debug("pong not sent", "to", in.From, "err", err)

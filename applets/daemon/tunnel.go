@@ -73,11 +73,12 @@ func (d *daemon) tunnel(ctx context.Context, in relayclient.Incoming) {
 	// Answer first: the client then dials the rendezvous while this side does.
 	d.answer(ctx, in, wire.MsgTunnelReply, wire.TunnelReply{Ephemeral: wire.Encode32(eph.Public().Raw())})
 	start := time.Now()
-	if err := d.join(ctx, sid, req, eph); err != nil {
-		log.Warn("session ended", "target", req.target, "err", err, "after", time.Since(start).Round(time.Millisecond))
-		return
+	err = d.join(ctx, sid, req, eph)
+	level := slog.LevelInfo
+	if !tunnel.Clean(err) && ctx.Err() == nil {
+		level = slog.LevelWarn
 	}
-	log.Info("session ended", "target", req.target, "after", time.Since(start).Round(time.Millisecond))
+	log.Log(ctx, level, "session ended", "target", req.target, "err", err, "after", time.Since(start).Round(time.Millisecond))
 }
 
 // check validates a request: a *refusal to answer, or errOtherDevice.
@@ -158,7 +159,7 @@ func (d *daemon) join(ctx context.Context, sid session.ID, req accepted, eph ide
 func (d *daemon) answer(ctx context.Context, in relayclient.Incoming, t wire.MessageType, body any) {
 	m, err := seal.NewMessage(t, in.Msg.Session, body)
 	if err == nil {
-		err = d.relay.Send(ctx, in.From, m)
+		err = d.relay.Reply(ctx, in, m)
 	}
 	if err != nil {
 		d.log.Warn("answer not sent", "to", in.From, "type", t, "err", err)

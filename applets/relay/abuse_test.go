@@ -25,11 +25,11 @@ func cutOff(nc net.Conn, limit time.Duration) bool {
 // exchange checks that alice and bob still get each other's messages.
 func exchange(t *testing.T, a, b *client, tag byte) {
 	t.Helper()
-	a.c.Send(0, "@bob", sealed(tag, 120))
+	a.c.Send(0, "@bob", 0, identity.PublicKey{}, sealed(tag, 120))
 	if got := b.recv(t); got.Sealed[0] != tag {
 		t.Errorf("bob got %d, want %d", got.Sealed[0], tag)
 	}
-	b.c.Send(0, "@alice", sealed(tag, 120))
+	b.c.Send(0, "@alice", 0, identity.PublicKey{}, sealed(tag, 120))
 	if got := a.recv(t); got.Sealed[0] != tag {
 		t.Errorf("alice got %d, want %d", got.Sealed[0], tag)
 	}

@@ -38,7 +38,7 @@ type benchPair struct {
 }
 
 func benchPairs(b *testing.B, pairs int) {
-	r := startRelay(b, func(c *Config) { c.Rate = 0 })
+	r := startRelay(b, func(c *Config) { c.Rate, c.ClaimRate = 0, 0 })
 	ps := make([]benchPair, pairs)
 	for i := range ps {
 		from, to := newID(b, fmt.Sprintf("@s%d", i)), newID(b, fmt.Sprintf("@r%d", i))
@@ -75,7 +75,7 @@ func benchPairs(b *testing.B, pairs int) {
 func benchSend(b *testing.B, p *benchPair, n int, env []byte) {
 	for range n {
 		<-p.credit
-		if err := p.from.Send(0, p.toName, env); err != nil {
+		if err := p.from.Send(0, p.toName, 0, identity.PublicKey{}, env); err != nil {
 			b.Error(err)
 			return
 		}

@@ -14,8 +14,8 @@ var Command = &cli.Command{
 	Usage: "carry sealed messages between identities (the control plane)",
 	Description: "Every daemon, client and rendezvous keeps one outbound connection to a relay. The relay\n" +
 		"proves its key (HOME/keys/@relay.key, made on first start), checks each identity's, binds\n" +
-		"names to the first key that proves them (HOME/relay/directory), and routes sealed\n" +
-		"envelopes it cannot read. See docs/relay.md.",
+		"names to keys under its claim policy (HOME/relay/relay.db), and routes sealed envelopes\n" +
+		"it cannot read, keeping them on disk for identities that are offline. See docs/relay.md.",
 	Flags:  append(config.CommonFlags(), flags()...),
 	Action: run,
 	Subcommands: []*cli.Command{
@@ -27,12 +27,13 @@ var Command = &cli.Command{
 				{Name: OpRemove, Usage: "release a name, so the next key to claim it gets it", ArgsUsage: "@name", Action: runDirectory(OpRemove), Flags: config.CommonFlags()},
 			},
 		},
+		inviteCommand,
 	},
 }
 
 func flags() []cli.Flag {
 	d := Defaults()
-	net, limits := "network", "limits"
+	net, limits, claims := "network", "limits", "claims"
 	return []cli.Flag{
 		&cli.StringFlag{Name: "listen", Value: d.Listen, Usage: "address to listen on, HOST:PORT", EnvVars: config.Env("listen"), Category: net},
 		&cli.StringFlag{Name: "tls-cert", Usage: "TLS certificate file (PEM); with --tls-key, clients connect over TLS", EnvVars: config.Env("tls-cert"), Category: net},
@@ -44,9 +45,17 @@ func flags() []cli.Flag {
 		&cli.IntFlag{Name: "max-handshakes-per-source", Value: d.MaxHandshakesPerSource, Usage: "sockets in their handshake from one address (IPv4, IPv6 /64) at most; past it one idle for 2s is shed, or the newcomer refused", EnvVars: config.Env("max-handshakes-per-source"), Category: limits},
 		&cli.IntFlag{Name: "queue-length", Value: d.QueueLength, Usage: "messages kept per offline identity; past it the oldest is dropped", EnvVars: config.Env("queue-length"), Category: limits},
 		&cli.DurationFlag{Name: "queue-ttl", Value: d.QueueTTL, Usage: "how long a message for an offline identity is kept", EnvVars: config.Env("queue-ttl"), Category: limits},
-		&cli.IntFlag{Name: "send-queue", Value: d.SendQueue, Usage: "frames waiting for one connection; a connection whose queue fills is closed", EnvVars: config.Env("send-queue"), Category: limits},
+		&cli.IntFlag{Name: "send-queue", Value: d.SendQueue, Usage: "frames waiting for one connection; past it senders are refused, fairly (one sender holds a quarter at most)", EnvVars: config.Env("send-queue"), Category: limits},
+		&cli.IntFlag{Name: "send-queue-bytes", Value: d.SendQueueBytes, Usage: "bytes waiting for one connection, as --send-queue", EnvVars: config.Env("send-queue-bytes"), Category: limits},
+		&cli.IntFlag{Name: "send-memory", Value: d.SendMemory, Usage: "bytes waiting for all connections together", EnvVars: config.Env("send-memory"), Category: limits},
 		&cli.IntFlag{Name: "rate", Value: d.Rate, Usage: "messages per second per identity (0: no limit); past it they are dropped", EnvVars: config.Env("rate"), Category: limits},
 		&cli.IntFlag{Name: "burst", Value: d.Burst, Usage: "messages an identity may send at once above its rate", EnvVars: config.Env("burst"), Category: limits},
+		&cli.StringFlag{Name: "claim-policy", Value: d.ClaimPolicy, Usage: "who may claim a new name: open, allow (the --allow list) or invite (`nport relay invite`)", EnvVars: config.Env("claim-policy"), Category: claims},
+		&cli.IntFlag{Name: "claim-rate", Value: d.ClaimRate, Usage: "open policy: new names a minute per source address (IPv4 /32, IPv6 /64; 0: no limit)", EnvVars: config.Env("claim-rate"), Category: claims},
+		&cli.IntFlag{Name: "claim-burst", Value: d.ClaimBurst, Usage: "open policy: new names a source address may claim at once", EnvVars: config.Env("claim-burst"), Category: claims},
+		&cli.IntFlag{Name: "max-names", Value: d.MaxNames, Usage: "open policy: names bound at most (0: no cap)", EnvVars: config.Env("max-names"), Category: claims},
+		&cli.StringSliceFlag{Name: "allow", Usage: "allow policy: a @name its first key may claim, or a nport-pub:KEY that may claim a free name (repeatable)", EnvVars: config.Env("allow"), Category: claims},
+		&cli.DurationFlag{Name: "name-ttl", Value: d.NameTTL, Usage: "release names not seen for this long (0: never)", EnvVars: config.Env("name-ttl"), Category: claims},
 	}
 }
 

@@ -8,9 +8,12 @@ import (
 	"net"
 	"time"
 
+	"github.com/nport/nport/applets/relay/claim"
+	"github.com/nport/nport/applets/relay/route"
 	"github.com/nport/nport/core/admission"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/relayconn"
+	"github.com/nport/nport/wire"
 )
 
 // Config is one relay. The toml tags are the flag names, and the keys of
@@ -23,10 +26,20 @@ type Config struct {
 	QueueLength      int           `toml:"queue-length"`
 	QueueTTL         time.Duration `toml:"queue-ttl"`
 	SendQueue        int           `toml:"send-queue"`
+	SendQueueBytes   int           `toml:"send-queue-bytes"`
+	SendMemory       int           `toml:"send-memory"`
 	Rate             int           `toml:"rate"`
 	Burst            int           `toml:"burst"`
 	HandshakeTimeout time.Duration `toml:"handshake-timeout"`
 	Keepalive        time.Duration `toml:"keepalive"`
+
+	// The claim policy (see applets/relay/claim and docs/relay.md).
+	ClaimPolicy string        `toml:"claim-policy"`
+	ClaimRate   int           `toml:"claim-rate"`
+	ClaimBurst  int           `toml:"claim-burst"`
+	MaxNames    int           `toml:"max-names"`
+	Allow       []string      `toml:"allow"`
+	NameTTL     time.Duration `toml:"name-ttl"`
 
 	// MaxHandshakes bounds the sockets in their handshake, from all
 	// sources (and at most MaxConnections); MaxHandshakesPerSource those
@@ -34,7 +47,7 @@ type Config struct {
 	MaxHandshakes          int `toml:"max-handshakes"`
 	MaxHandshakesPerSource int `toml:"max-handshakes-per-source"`
 
-	// Home is the nport home: the relay key (@relay) and the directory.
+	// Home is the nport home: the relay key (@relay) and its database.
 	Home string `toml:"-"`
 	// Logger receives the relay's logs; nil discards them.
 	Logger *slog.Logger `toml:"-"`
@@ -59,15 +72,47 @@ func Defaults() Config {
 		MaxConnections:   10000,
 		QueueLength:      64,
 		QueueTTL:         60 * time.Second,
-		SendQueue:        256,
-		Rate:             100,
-		Burst:            200,
+		SendQueue:        4096,
+		SendQueueBytes:   8 << 20,
+		SendMemory:       512 << 20,
+		Rate:             1000,
+		Burst:            4000,
 		HandshakeTimeout: relayconn.DefaultHandshakeTimeout,
 		Keepalive:        relayconn.DefaultKeepalive,
+		ClaimPolicy:      string(claim.Open),
+		ClaimRate:        10,
+		ClaimBurst:       20,
+		MaxNames:         100_000,
 
 		MaxHandshakes:          admission.DefaultMax,
 		MaxHandshakesPerSource: admission.DefaultPerSource,
 	}
+}
+
+// now is the relay's clock.
+func (c Config) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+// claimOptions are the claim policy's settings.
+func (c Config) claimOptions() claim.Options {
+	return claim.Options{
+		Mode:     claim.Mode(c.ClaimPolicy),
+		Rate:     c.ClaimRate,
+		Burst:    c.ClaimBurst,
+		MaxNames: c.MaxNames,
+		Allow:    c.Allow,
+		Logger:   c.Logger,
+		Now:      c.Now,
+	}
+}
+
+// queueOptions bound the offline queues.
+func (c Config) queueOptions() route.QueueOptions {
+	return route.QueueOptions{Len: c.QueueLength, TTL: c.QueueTTL}
 }
 
 // RelayName is the identity the relay's key is kept under in its home.
@@ -92,8 +137,11 @@ func (c Config) check() error {
 	if c.QueueLength < 0 || c.QueueTTL < 0 {
 		bad("--queue-length and --queue-ttl may not be negative (0 turns queueing off)")
 	}
-	if c.SendQueue < max(c.QueueLength, 1) {
-		bad("--send-queue is %d, want at least --queue-length (%d) so a reconnecting identity takes its whole queue", c.SendQueue, c.QueueLength)
+	if c.SendQueue < 4*max(c.QueueLength, 1) {
+		bad("--send-queue is %d, want at least 4 × --queue-length (%d) so a reconnecting identity takes its whole queue (one sender holds a quarter at most)", c.SendQueue, c.QueueLength)
+	}
+	if c.SendQueueBytes < 4*wire.MaxFrameSize || c.SendMemory < c.SendQueueBytes {
+		bad("--send-queue-bytes is %d and --send-memory %d: want at least %d (four of the largest frames) and --send-memory at least --send-queue-bytes", c.SendQueueBytes, c.SendMemory, 4*wire.MaxFrameSize)
 	}
 	if c.Rate < 0 || c.Rate > 0 && c.Burst < 1 {
 		bad("--rate is %d and --burst %d: want a rate of 0 (no limit) or more, and a burst of 1 or more", c.Rate, c.Burst)
@@ -103,6 +151,12 @@ func (c Config) check() error {
 	}
 	if c.Keepalive < relayconn.MinKeepalive || c.Keepalive > relayconn.MaxKeepalive {
 		bad("--keepalive is %v, want %v to %v", c.Keepalive, relayconn.MinKeepalive, relayconn.MaxKeepalive)
+	}
+	if err := c.claimOptions().Check(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.ClaimRate < 0 || c.ClaimRate > 0 && c.ClaimBurst < 1 || c.MaxNames < 0 || c.NameTTL < 0 {
+		bad("--claim-rate is %d, --claim-burst %d, --max-names %d and --name-ttl %v: want 0 or more (0: no limit), and a burst of 1 or more", c.ClaimRate, c.ClaimBurst, c.MaxNames, c.NameTTL)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("relay: %w", err)

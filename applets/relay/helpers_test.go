@@ -108,12 +108,19 @@ func newID(t testing.TB, name string) identity.Identity {
 // dial connects id to the relay, pinning the relay's key.
 func (r *testRelay) dial(t testing.TB, id identity.Identity) (*relayconn.Conn, error) {
 	t.Helper()
+	return r.dialFlags(t, id, 0)
+}
+
+// dialFlags is dial with hello flags.
+func (r *testRelay) dialFlags(t testing.TB, id identity.Identity, flags wire.HelloFlags) (*relayconn.Conn, error) {
+	t.Helper()
 	nc, err := net.Dial("tcp", r.addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return relayconn.Handshake(context.Background(), nc, relayconn.ClientConfig{
 		Identity: id,
+		Flags:    flags,
 		CheckRelayKey: func(k identity.PublicKey) error {
 			if !k.Equal(r.key) {
 				return errors.New("not the relay's key")
@@ -126,7 +133,13 @@ func (r *testRelay) dial(t testing.TB, id identity.Identity) (*relayconn.Conn, e
 // connect is dial that fails the test on error and closes at its end.
 func (r *testRelay) connect(t testing.TB, id identity.Identity) *client {
 	t.Helper()
-	c, err := r.dial(t, id)
+	return r.connectFlags(t, id, 0)
+}
+
+// connectFlags is connect with hello flags.
+func (r *testRelay) connectFlags(t testing.TB, id identity.Identity, flags wire.HelloFlags) *client {
+	t.Helper()
+	c, err := r.dialFlags(t, id, flags)
 	if err != nil {
 		t.Fatalf("%s: connect: %v", id.Name, err)
 	}
@@ -216,26 +229,6 @@ func (cl *client) quiet(d time.Duration) bool {
 
 // sealed is a stand-in envelope: the relay never opens one.
 func sealed(tag byte, n int) []byte { return bytes.Repeat([]byte{tag}, n) }
-
-// clock is a fake time that tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Unix(1_700_000_000, 0)} }
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 func dialTCP(t testing.TB, addr string) net.Conn {
 	t.Helper()

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/nport/nport/applets/relay/route"
+	"github.com/nport/nport/applets/relay/fair"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/ratelimit"
 	"github.com/nport/nport/core/relayconn"
@@ -21,51 +21,58 @@ import (
 // its client is welcomed is delivered, not queued; the connection itself
 // is set when the handshake is done.
 type peer struct {
-	s      *server
-	name   identity.Name
-	key    identity.PublicKey
-	log    *slog.Logger
-	bucket *ratelimit.Bucket
-	queue  chan []byte // encoded frames for the writer
+	s       *server
+	name    identity.Name
+	key     identity.PublicKey
+	id      wire.ConnID
+	service bool
+	log     *slog.Logger
+	bucket  *ratelimit.Bucket
+	queue   *fair.Queue // encoded frames for the writer, fair between senders
 
 	conn     atomic.Pointer[relayconn.Conn] // nil until the handshake is done
-	overflow atomic.Bool                    // the queue was full: close the connection
-	warned   sync.Once
 	released sync.Once
 }
 
-// maxBatch bounds the frames the writer hands the socket in one write.
-const maxBatch = 64
+// Bounds of one write of the writer: the frames it hands the socket at
+// once, and about how many bytes.
+const (
+	maxBatch      = 64
+	maxBatchBytes = 256 << 10
+)
 
-func newPeer(s *server, name identity.Name, key identity.PublicKey, remote string) *peer {
+func newPeer(s *server, cl relayconn.Claim) *peer {
 	return &peer{
-		s:      s,
-		name:   name,
-		key:    key,
-		log:    s.log.With("identity", string(name), "fp", key.Fingerprint(), "remote", remote),
-		bucket: s.buckets.acquire(name),
-		queue:  make(chan []byte, s.cfg.SendQueue),
+		s:       s,
+		name:    cl.Name,
+		key:     cl.Key,
+		id:      cl.ConnID,
+		service: cl.Flags&wire.HelloService != 0,
+		log:     s.log.With("identity", string(cl.Name), "fp", cl.Key.Fingerprint(), "conn", uint64(cl.ConnID), "remote", cl.Remote.String()),
+		bucket:  s.buckets.acquire(cl.Name),
+		queue:   fair.New(fair.Limits{Frames: s.cfg.SendQueue, Bytes: int64(s.cfg.SendQueueBytes)}, s.budget),
 	}
 }
 
-// Deliver queues a frame for the writer. A full queue means the client
-// does not read what it is sent: it is disconnected, not waited for.
+// ID returns the connection's id.
+func (p *peer) ID() wire.ConnID { return p.id }
+
+// Service reports whether the client said it is a service.
+func (p *peer) Service() bool { return p.service }
+
+// Deliver queues a frame for the writer, in the lane of its sender. A
+// client that reads slower than it is sent to is never disconnected for
+// it: what its queue has no room for is refused to the senders.
 func (p *peer) Deliver(frame []byte) bool {
-	select {
-	case p.queue <- frame:
-		return true
-	default:
-	}
-	// Set the flag before looking for the connection, and start the other
-	// way round: one of the two sides sees the other.
-	p.overflow.Store(true)
-	if c := p.conn.Load(); c != nil {
-		p.warned.Do(func() {
-			p.log.Warn("send queue full: closing the connection of a client that does not read", "queue", cap(p.queue))
-		})
-		c.Abort()
-	}
-	return false
+	return p.queue.Push(recvSender(frame), frame)
+}
+
+// recvSender returns the sender's name in an encoded Recv frame, aliasing
+// it: the header, the sender's connection id, then the name.
+func recvSender(frame []byte) []byte {
+	const at = wire.FrameHeaderLen + 8
+	n := int(frame[at])
+	return frame[at+1 : at+1+n]
 }
 
 // release undoes newPeer and the router's Attach, once.
@@ -76,32 +83,25 @@ func (p *peer) release() {
 	})
 }
 
-// requeue routes again what the router flushed to a peer whose handshake
+// requeue routes again what the router handed a peer whose handshake
 // then failed, so that the identity's queue is not lost with it.
 func (p *peer) requeue() {
-	for {
-		select {
-		case f := <-p.queue:
-			p.s.router.Route(p.name, f)
-		default:
-			return
-		}
+	for _, f := range p.queue.Close() {
+		p.s.router.Route(p.name, f)
 	}
 }
 
 // run serves the connection until it ends.
 func (p *peer) run(c *relayconn.Conn) {
 	p.conn.Store(c)
-	if p.overflow.Load() {
-		c.Abort()
-	}
-	p.log.Info("identity connected")
+	p.log.Info("identity connected", "service", p.service)
 	writerDone := make(chan struct{})
 	go p.writeLoop(c, writerDone)
 	err := p.readLoop(c)
 	p.release()
 	c.Close()
 	<-writerDone
+	p.queue.Close()
 	p.log.Info("identity disconnected", "reason", err)
 }
 
@@ -125,22 +125,16 @@ func (p *peer) readLoop(c *relayconn.Conn) error {
 }
 
 // writeLoop writes what the router queued, several frames per write
-// when they pile up.
+// when they pile up, one sender's after another's.
 func (p *peer) writeLoop(c *relayconn.Conn, done chan<- struct{}) {
 	defer close(done)
 	batch := make([][]byte, 0, maxBatch)
 	for {
 		select {
-		case f := <-p.queue:
-			batch = append(batch[:0], f)
-		more:
-			for len(batch) < maxBatch {
-				select {
-				case f := <-p.queue:
-					batch = append(batch, f)
-				default:
-					break more
-				}
+		case <-p.queue.Ready():
+			batch = p.queue.Take(batch[:0], maxBatch, maxBatchBytes)
+			if len(batch) == 0 {
+				continue
 			}
 			err := c.WriteEncoded(batch...)
 			clear(batch)
@@ -151,51 +145,4 @@ func (p *peer) writeLoop(c *relayconn.Conn, done chan<- struct{}) {
 			return
 		}
 	}
-}
-
-// send routes a Send, and answers with its fate if asked.
-func (p *peer) send(c *relayconn.Conn, f wire.Send) error {
-	result := p.route(f)
-	if f.SendID == 0 {
-		return nil
-	}
-	return c.SendStatus(f.SendID, result)
-}
-
-func (p *peer) route(f wire.Send) wire.SendResult {
-	if !p.bucket.Allow(p.s.now()) {
-		p.log.Debug("over its rate: message dropped", "to", f.To)
-		return wire.SendDropped
-	}
-	to, err := identity.ParseName(f.To)
-	if err != nil {
-		return wire.SendUnknownRecipient
-	}
-	if _, ok, err := p.s.dir.Lookup(to); err != nil || !ok {
-		return wire.SendUnknownRecipient
-	}
-	frame, err := relayconn.EncodeRecv(p.name, p.key, f.Sealed)
-	if err != nil {
-		// Cannot happen: wire checked the envelope's size on the way in.
-		p.log.Error("encode recv frame", "err", err)
-		return wire.SendDropped
-	}
-	switch p.s.router.Route(to, frame) {
-	case route.Delivered:
-		return wire.SendDelivered
-	case route.Queued:
-		return wire.SendQueued
-	}
-	return wire.SendDropped
-}
-
-// lookup answers a Lookup from the directory.
-func (p *peer) lookup(c *relayconn.Conn, f wire.Lookup) error {
-	var key identity.PublicKey
-	if name, err := identity.ParseName(f.Name); err == nil {
-		if k, ok, err := p.s.dir.Lookup(name); err == nil && ok {
-			key = k
-		}
-	}
-	return c.LookupReply(f.ReqID, f.Name, key)
 }

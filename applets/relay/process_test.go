@@ -2,6 +2,8 @@ package relay
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,9 +20,9 @@ var readyLine = regexp.MustCompile(`^nport relay ready: listen=(\S+) key=(nport-
 
 // startBinary runs `nport relay` and returns it with the address and key
 // of its readiness line.
-func startBinary(t *testing.T, home, listen string) (*proctest.Proc, *testRelay) {
+func startBinary(t *testing.T, home, listen string, args ...string) (*proctest.Proc, *testRelay) {
 	t.Helper()
-	p := startProc(t, "relay", "--home", home, "--listen", listen, "--log-format", "json")
+	p := startProc(t, append([]string{"relay", "--home", home, "--listen", listen, "--log-format", "json"}, args...)...)
 	m := p.WaitFor(readyLine, 30*time.Second)
 	key, err := identity.ParsePublicKey(m[2])
 	if err != nil {
@@ -30,6 +32,14 @@ func startBinary(t *testing.T, home, listen string) (*proctest.Proc, *testRelay)
 		t.Errorf("fingerprint: got %s, want %s", m[3], key.Fingerprint())
 	}
 	return p, &testRelay{addr: m[1], key: key, home: home}
+}
+
+var regexpMust = regexp.MustCompile
+
+// isRefusal reports whether err is a refusal with code.
+func isRefusal(err error, code wire.RefuseCode) bool {
+	ref, ok := errors.AsType[wire.Refusal](err)
+	return ok && ref.Code == code
 }
 
 // startProc runs the nport binary with args.
@@ -93,6 +103,10 @@ func TestBinaryRefusesBadFlags(t *testing.T) {
 		{"tls cert alone", []string{"--tls-cert", "x.pem"}, "go together"},
 		{"send queue below queue", []string{"--send-queue", "8", "--queue-length", "64"}, "--send-queue"},
 		{"stray argument", []string{"lisst"}, "unexpected argument"},
+		{"unknown claim policy", []string{"--claim-policy", "closed"}, "unknown --claim-policy"},
+		{"allow list without its policy", []string{"--allow", "@pi"}, "--claim-policy allow only"},
+		{"allow policy without a list", []string{"--claim-policy", "allow"}, "at least one --allow"},
+		{"bad allow entry", []string{"--claim-policy", "allow", "--allow", "nport-pub:xyz"}, "--allow"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,5 +116,23 @@ func TestBinaryRefusesBadFlags(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want a failure mentioning %q", res.Code, res.Stderr, tt.want)
 			}
 		})
+	}
+}
+
+// TestBinaryAllowListFromConfig reads the allow policy from the [relay]
+// section of the config file, as an operator writes it.
+func TestBinaryAllowListFromConfig(t *testing.T) {
+	home := t.TempDir()
+	pi := newID(t, "@garage_pi")
+	listed := newID(t, "@any_name")
+	conf := "[relay]\nclaim-policy = \"allow\"\nallow = [\"@garage_pi\", \"" + listed.Public().String() + "\"]\n"
+	if err := os.WriteFile(filepath.Join(home, "config.toml"), []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, r := startBinary(t, home, "127.0.0.1:0")
+	r.connect(t, pi)
+	r.connect(t, listed)
+	if _, err := r.dial(t, newID(t, "@mallory")); !isRefusal(err, wire.RefuseNotAllowed) {
+		t.Errorf("a name not on the list: got %v, want a not-allowed refusal", err)
 	}
 }

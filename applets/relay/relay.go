@@ -1,11 +1,14 @@
 // Package relay is the `nport relay` applet: the control plane. Every
 // identity keeps one outbound connection to it; it proves its own key,
-// checks each identity's, binds names to the first key that proves them,
-// and carries sealed envelopes it cannot read to every live connection of
-// their recipient, or keeps them a while for one that is offline.
+// checks each identity's, binds names to keys under its claim policy,
+// and carries sealed envelopes it cannot read to every live connection
+// of their recipient, or keeps them on disk a while for one that is
+// offline.
 //
-// The wire protocol is in wire/ and core/relayconn; the directory and the
-// routing are behind the interfaces of the directory and route packages.
+// The wire protocol is in wire/ and core/relayconn; the state lives in
+// the store package's database, behind the interfaces of the directory
+// and route packages; the claim policy is the claim package, and the
+// operator's commands reach a running relay through the admin package.
 package relay
 
 import (
@@ -14,16 +17,20 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sync"
+	"time"
 
-	"github.com/nport/nport/applets/relay/directory"
+	"github.com/nport/nport/applets/relay/admin"
+	"github.com/nport/nport/applets/relay/claim"
 	"github.com/nport/nport/applets/relay/route"
+	"github.com/nport/nport/applets/relay/store"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/logging"
 )
 
 // Run runs a relay until ctx is cancelled, then closes the listener and
-// every connection and returns once all of its goroutines have ended.
-// When it listens it prints one line to cfg.Out:
+// every connection and returns once all of its goroutines have ended and
+// its database is closed. When it listens it prints one line to cfg.Out:
 //
 //	nport relay ready: listen=ADDR key=nport-pub:… fingerprint=fp:…
 func Run(ctx context.Context, cfg Config) error {
@@ -43,24 +50,63 @@ func Run(ctx context.Context, cfg Config) error {
 	if created {
 		cfg.Logger.Info("created the relay's key; clients pin it on first use, or up front with --relay-key", "key", id.Public().String())
 	}
-	dir, err := directory.OpenFile(directory.FileName(cfg.Home))
+	st, err := openStore(cfg)
 	if err != nil {
 		return fmt.Errorf("relay: %w", err)
 	}
-	queue := route.NewMemoryQueue(route.QueueOptions{Len: cfg.QueueLength, TTL: cfg.QueueTTL})
-	router := route.NewMemory(route.Options{Queue: queue, Now: cfg.Now})
+	defer st.Close()
+	policy, err := claim.New(st, cfg.claimOptions())
+	if err != nil {
+		return fmt.Errorf("relay: %w", err)
+	}
 	ln, err := listen(cfg)
 	if err != nil {
 		return err
 	}
-	s := newServer(cfg, id, dir, router)
+	if sock, err := admin.Listen(admin.SocketName(cfg.Home), admin.Ops{Store: st, Now: cfg.Now}, cfg.Logger); err != nil {
+		cfg.Logger.Warn("no admin socket: `nport relay directory` and `nport relay invite` cannot reach this relay while it runs", "err", err)
+	} else {
+		defer sock.Close()
+	}
+	router := route.NewMemory(route.Options{Queue: st, Now: cfg.Now})
+	s := newServer(cfg, id, st, presence{Router: router, seen: st}, policy)
+	stop := background(ctx, func(ctx context.Context) { housekeep(ctx, cfg, st) })
+	defer stop()
 	addr, key := ln.Addr(), id.Public()
 	fmt.Fprintf(cfg.Out, "nport relay ready: listen=%s key=%s fingerprint=%s\n", addr, key, key.Fingerprint())
-	cfg.Logger.Info("relay listening", "listen", addr.String(), "key", key, "tls", cfg.TLSCert != "", "directory", dir.Path())
+	cfg.Logger.Info("relay listening", "listen", addr.String(), "key", key, "tls", cfg.TLSCert != "", "database", st.Path(),
+		"names", st.Count(), "claim-policy", cfg.ClaimPolicy)
 	if cfg.Ready != nil {
 		cfg.Ready(addr, key)
 	}
 	return s.serve(ctx, ln)
+}
+
+// openStore opens the relay's database, imports the directory file of
+// an older relay into it, and sweeps what expired while it was down.
+func openStore(cfg Config) (*store.Store, error) {
+	start := time.Now()
+	st, err := store.Open(store.FileName(cfg.Home), store.Options{Queue: cfg.queueOptions(), Now: cfg.Now})
+	if err != nil {
+		return nil, err
+	}
+	if err := importDirectory(cfg.Logger, cfg.Home, st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	sweep(cfg.Logger, st, cfg.now(), cfg.NameTTL)
+	frames, size := st.Queued()
+	cfg.Logger.Info("database open", "path", st.Path(), "names", st.Count(), "queued", frames, "queued-bytes", size, "took", time.Since(start).Round(time.Millisecond))
+	return st, nil
+}
+
+// background runs fn until ctx is done or stop is called; stop returns
+// once fn has.
+func background(ctx context.Context, fn func(context.Context)) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { fn(ctx) })
+	return func() { cancel(); wg.Wait() }
 }
 
 // listen opens the listener, wrapped in TLS when a certificate is given.

@@ -6,21 +6,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nport/nport/applets/relay/directory"
+	"github.com/nport/nport/applets/relay/internal/fakeclock"
+	"github.com/nport/nport/applets/relay/store"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/wire"
 )
 
-// bind claims names in the relay's directory file before it starts, as
-// if they had connected before.
+// bind claims names in the relay's database before it starts, as if
+// they had connected before.
 func bind(t testing.TB, ids ...identity.Identity) func(*Config) {
 	return func(c *Config) {
-		d, err := directory.OpenFile(directory.FileName(c.Home))
+		st, err := store.Open(store.FileName(c.Home), store.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer st.Close()
 		for _, id := range ids {
-			if err := d.Claim(id.Name, id.Public()); err != nil {
+			if err := st.Claim(id.Name, id.Public()); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -43,7 +45,7 @@ func TestExchangeBothWays(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env := sealed(byte(i), 300)
-			if err := tt.from.c.Send(uint32(i+1), tt.toName, env); err != nil {
+			if err := tt.from.c.Send(uint32(i+1), tt.toName, 0, identity.PublicKey{}, env); err != nil {
 				t.Fatal(err)
 			}
 			if got := tt.from.status(t, uint32(i+1)); got != wire.SendDelivered {
@@ -62,7 +64,7 @@ func TestEveryLiveConnectionGetsIt(t *testing.T) {
 	alice, bob := newID(t, "@alice"), newID(t, "@bob")
 	a := r.connect(t, alice)
 	b1, b2 := r.connect(t, bob), r.connect(t, bob)
-	if err := a.c.Send(1, "@bob", sealed(1, 200)); err != nil {
+	if err := a.c.Send(1, "@bob", 0, identity.PublicKey{}, sealed(1, 200)); err != nil {
 		t.Fatal(err)
 	}
 	for i, b := range []*client{b1, b2} {
@@ -87,21 +89,21 @@ func TestOfflineQueue(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clk := newClock()
+			clk := fakeclock.New()
 			r := startRelay(t, func(c *Config) {
-				c.QueueLength, c.Now = tt.queueLen, clk.now
+				c.QueueLength, c.Now = tt.queueLen, clk.Now
 				bind(t, bob)(c)
 			})
 			a := r.connect(t, alice)
 			for i := range tt.sends {
-				if err := a.c.Send(uint32(i+1), "@bob", sealed(byte(i), 100)); err != nil {
+				if err := a.c.Send(uint32(i+1), "@bob", 0, identity.PublicKey{}, sealed(byte(i), 100)); err != nil {
 					t.Fatal(err)
 				}
 				if got := a.status(t, uint32(i+1)); got != wire.SendQueued {
 					t.Errorf("send %d: got %v, want queued", i, got)
 				}
 			}
-			clk.advance(tt.wait)
+			clk.Advance(tt.wait)
 			b := r.connect(t, bob)
 			for _, tag := range tt.want {
 				if got := b.recv(t); !bytes.Equal(got.Sealed, sealed(tag, 100)) || got.From != "@alice" {
@@ -109,7 +111,7 @@ func TestOfflineQueue(t *testing.T) {
 				}
 			}
 			// A marker sent now comes next: nothing else was queued.
-			a.c.Send(0, "@bob", sealed(0xee, 100))
+			a.c.Send(0, "@bob", 0, identity.PublicKey{}, sealed(0xee, 100))
 			if got := b.recv(t); got.Sealed[0] != 0xee {
 				t.Errorf("got envelope %x, want only the marker after the queue", got.Sealed[:1])
 			}
@@ -122,7 +124,7 @@ func TestUnknownNamesAndLookup(t *testing.T) {
 	alice, bob := newID(t, "@alice"), newID(t, "@bob")
 	a := r.connect(t, alice)
 	r.connect(t, bob)
-	a.c.Send(1, "@nobody", sealed(1, 100))
+	a.c.Send(1, "@nobody", 0, identity.PublicKey{}, sealed(1, 100))
 	if got := a.status(t, 1); got != wire.SendUnknownRecipient {
 		t.Errorf("send to an unclaimed name: got %v, want unknown-recipient", got)
 	}
@@ -187,19 +189,19 @@ func TestRelayKeyChanged(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	clk := newClock()
-	r := startRelay(t, func(c *Config) { c.Rate, c.Burst, c.Now = 1, 2, clk.now })
+	clk := fakeclock.New()
+	r := startRelay(t, func(c *Config) { c.Rate, c.Burst, c.Now = 1, 2, clk.Now })
 	alice, bob := newID(t, "@alice"), newID(t, "@bob")
 	a, b := r.connect(t, alice), r.connect(t, bob)
-	want := []wire.SendResult{wire.SendDelivered, wire.SendDelivered, wire.SendDropped}
+	want := []wire.SendResult{wire.SendDelivered, wire.SendDelivered, wire.SendOverRate}
 	for i, w := range want {
-		a.c.Send(uint32(i+1), "@bob", sealed(byte(i), 100))
+		a.c.Send(uint32(i+1), "@bob", 0, identity.PublicKey{}, sealed(byte(i), 100))
 		if got := a.status(t, uint32(i+1)); got != w {
 			t.Errorf("send %d: got %v, want %v", i, got, w)
 		}
 	}
-	clk.advance(time.Second)
-	a.c.Send(9, "@bob", sealed(9, 100))
+	clk.Advance(time.Second)
+	a.c.Send(9, "@bob", 0, identity.PublicKey{}, sealed(9, 100))
 	if got := a.status(t, 9); got != wire.SendDelivered {
 		t.Errorf("after a second: got %v, want delivered", got)
 	}
@@ -220,24 +222,39 @@ func TestConnectionLimit(t *testing.T) {
 	}
 }
 
-func TestSlowReaderIsCut(t *testing.T) {
-	r := startRelay(t, func(c *Config) { c.Rate, c.QueueLength, c.SendQueue = 0, 0, 4 })
-	alice, bob := newID(t, "@alice"), newID(t, "@bob")
-	a := r.connect(t, alice)
-	slow, err := r.dial(t, bob) // never read: its socket buffers fill, then its queue
+func TestSlowReaderIsNotCutAndOthersGetThrough(t *testing.T) {
+	r := startRelay(t, func(c *Config) { c.Rate, c.QueueLength, c.SendQueue, c.SendQueueBytes = 0, 0, 16, 1<<20 })
+	a, carol := r.connect(t, newID(t, "@alice")), r.connect(t, newID(t, "@carol"))
+	slow, err := r.dial(t, newID(t, "@bob")) // reads nothing for now: its socket buffers fill, then its queue
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer slow.Close()
 	big := sealed(7, wire.MaxSealedLen)
-	for i := uint32(1); i <= 2000; i++ {
-		if err := a.c.Send(i, "@bob", big); err != nil {
+	dropped := uint32(0)
+	for i := uint32(1); i <= 2000 && dropped == 0; i++ {
+		if err := a.c.Send(i, "@bob", 0, identity.PublicKey{}, big); err != nil {
 			t.Fatal(err)
 		}
-		if got := a.status(t, i); got != wire.SendDelivered {
-			t.Logf("cut off after %d envelopes", i)
-			return // bob's connection is gone: nothing takes the envelope
+		if got := a.status(t, i); got == wire.SendDropped {
+			dropped = i
+		} else if got != wire.SendDelivered {
+			t.Fatalf("envelope %d: got %v, want delivered or dropped", i, got)
 		}
 	}
-	t.Fatal("2000 envelopes of 64 KiB delivered to a client that reads nothing")
+	if dropped == 0 {
+		t.Fatal("2000 envelopes of 64 KiB delivered to a client that reads nothing")
+	}
+	// Another sender still gets in, and the slow client was never cut:
+	// once it reads, it gets carol's envelope too.
+	carol.c.Send(1, "@bob", 0, identity.PublicKey{}, sealed(0xca, 100))
+	if got := carol.status(t, 1); got != wire.SendDelivered {
+		t.Fatalf("carol's envelope to the busy client: got %v, want delivered", got)
+	}
+	bob := newClient(slow)
+	defer bob.close()
+	for {
+		if got := bob.recv(t); got.From == "@carol" {
+			break
+		}
+	}
 }

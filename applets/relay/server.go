@@ -9,7 +9,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nport/nport/applets/relay/claim"
 	"github.com/nport/nport/applets/relay/directory"
+	"github.com/nport/nport/applets/relay/fair"
 	"github.com/nport/nport/applets/relay/route"
 	"github.com/nport/nport/core/admission"
 	"github.com/nport/nport/core/identity"
@@ -25,7 +27,9 @@ type server struct {
 	now     func() time.Time
 	dir     directory.Directory
 	router  route.Router
+	claims  *claim.Policy
 	buckets *buckets
+	budget  *fair.Budget // bytes waiting for all connections together
 	accept  relayconn.ServerConfig
 	gate    *admission.Gate // the sockets in their handshake
 
@@ -41,14 +45,16 @@ type server struct {
 // sockets over the limit are closed without a word.
 const maxRejecters = 64
 
-func newServer(cfg Config, id identity.Identity, dir directory.Directory, router route.Router) *server {
+func newServer(cfg Config, id identity.Identity, dir directory.Directory, router route.Router, claims *claim.Policy) *server {
 	s := &server{
 		cfg:       cfg,
 		log:       cfg.Logger,
 		now:       cfg.Now,
 		dir:       dir,
 		router:    router,
+		claims:    claims,
 		buckets:   newBuckets(cfg.Rate, cfg.Burst),
+		budget:    fair.NewBudget(int64(cfg.SendMemory)),
 		rejecters: make(chan struct{}, maxRejecters),
 		sockets:   make(map[net.Conn]struct{}),
 	}
@@ -160,16 +166,11 @@ func (s *server) handle(ctx context.Context, nc net.Conn, t *admission.Ticket) {
 	cfg := s.accept
 	cfg.Progress = t.Touch
 	cfg.Claim = func(cl relayconn.Claim) error {
-		name, key := cl.Name, cl.Key
-		if err := s.dir.Claim(name, key); errors.Is(err, directory.ErrNameTaken) {
-			s.log.Info("claim refused", "identity", string(name), "fp", key.Fingerprint(), "remote", nc.RemoteAddr().String(), "err", err)
-			return err
-		} else if err != nil {
-			s.log.Error("directory claim failed", "identity", string(name), "err", err)
-			return wire.Refusal{Code: wire.RefuseUnknown, Message: "the relay could not record the claim of the name; try again later"}
+		if err := s.claims.Claim(cl); err != nil {
+			return err // a refusal the policy has logged
 		}
-		p = newPeer(s, name, key, nc.RemoteAddr().String())
-		s.router.Attach(name, p)
+		p = newPeer(s, cl)
+		s.router.Attach(cl.Name, p)
 		return nil
 	}
 	c, err := relayconn.Accept(ctx, nc, cfg)

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/nport/nport/applets/relay/directory"
+	"github.com/nport/nport/applets/relay/claim"
 	"github.com/nport/nport/applets/relay/route"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/logging"
@@ -80,16 +80,21 @@ func serveInProcess(tb testing.TB, cfg Config) (*server, string, identity.Public
 	if err != nil {
 		tb.Fatal(err)
 	}
-	dir, err := directory.OpenFile(directory.FileName(cfg.Home))
+	st, err := openStore(cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	router := route.NewMemory(route.Options{Queue: route.NewMemoryQueue(route.QueueOptions{Len: cfg.QueueLength, TTL: cfg.QueueTTL})})
+	tb.Cleanup(func() { st.Close() })
+	policy, err := claim.New(st, cfg.claimOptions())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	router := route.NewMemory(route.Options{Queue: st, Now: cfg.Now})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := newServer(cfg, id, dir, router)
+	s := newServer(cfg, id, st, presence{Router: router, seen: st}, policy)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.serve(ctx, ln) }()

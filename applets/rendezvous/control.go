@@ -22,7 +22,7 @@ import (
 const (
 	// maxInFlight bounds the requests answered at once, so a burst cannot
 	// start goroutines without end.
-	maxInFlight = 32
+	maxInFlight = 256
 	// answerTimeout bounds the sending of one answer, which may need a
 	// key look-up through the relay.
 	answerTimeout = 10 * time.Second
@@ -79,7 +79,7 @@ func (c *control) handle(ctx context.Context, in relayclient.Incoming) {
 	}
 	sctx, cancel := context.WithTimeout(ctx, answerTimeout)
 	defer cancel()
-	if err := c.rc.Send(sctx, in.From, answer); err != nil {
+	if err := c.rc.Reply(sctx, in, answer); err != nil {
 		c.log.Warn("cannot send an answer", "to", in.From, "type", answer.Type, "err", err)
 	}
 }

@@ -12,12 +12,21 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"sync"
 
 	"github.com/nport/nport/applets/rendezvous/pairing"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/relayclient"
+	"github.com/nport/nport/wire"
 )
+
+// StateFile is where a rendezvous keeps the dates of the latest requests
+// it accepted, so that none is acted on twice across a restart. Several
+// rendezvous processes of one name need a home each.
+func StateFile(home string, name identity.Name) string {
+	return filepath.Join(home, "state", string(name)+".replay.db")
+}
 
 // Run serves as a rendezvous until ctx ends, then closes every socket and
 // session and returns nil once everything it started has stopped. It
@@ -43,7 +52,14 @@ func Run(ctx context.Context, cfg Config) error {
 	if created {
 		log.Info("created identity; clients pin it on first use", "line", id.ShareLine())
 	}
-	rc, err := relayclient.New(relayclient.Config{Settings: cfg.Settings, Identity: id, Home: cfg.Home, Logger: log})
+	rc, err := relayclient.New(relayclient.Config{
+		Settings:  cfg.Settings,
+		Identity:  id,
+		Home:      cfg.Home,
+		Logger:    log,
+		Flags:     wire.HelloService,
+		StateFile: StateFile(cfg.Home, name),
+	})
 	if err != nil {
 		return err
 	}

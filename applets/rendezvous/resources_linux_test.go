@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -29,27 +27,21 @@ var (
 // usage is what a process holds.
 type usage struct {
 	fds    int // open file descriptors
-	rssKiB int // resident memory
+	rssKiB int64
 }
 
-// usageOf reads the usage of process pid from /proc.
-func usageOf(t *testing.T, pid int) usage {
+// usageOf reads the usage of p from /proc.
+func usageOf(t *testing.T, p *proctest.Proc) usage {
 	t.Helper()
-	entries, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	fds, err := p.FDCount()
 	if err != nil {
 		t.Skipf("cannot count the file descriptors of the rendezvous: %v", err)
 	}
-	u := usage{fds: len(entries)}
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	rss, err := p.RSS()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for line := range strings.Lines(string(status)) {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			u.rssKiB, _ = strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
-		}
-	}
-	return u
+	return usage{fds: fds, rssKiB: rss >> 10}
 }
 
 // TestResourcesComeBack runs srvd, holds a few hundred sessions through it
@@ -65,36 +57,35 @@ func TestResourcesComeBack(t *testing.T) {
 	m := p.WaitFor(readyLine, 30*time.Second)
 	rv := Ready{Address: m[2], Identity: "@rv"}
 	alice := connect(t, relayAddr, "@alice")
-	pid := p.Cmd.Process.Pid
-	idle := usageOf(t, pid)
+	idle := usageOf(t, p)
 	for wave := range *waveCount {
 		conns := holdSessions(t, alice, rv, n)
-		busy := usageOf(t, pid)
+		busy := usageOf(t, p)
 		for _, c := range conns {
 			c.Close()
 		}
 		closed := time.Now()
 		within := func(u usage) bool { return u.fds <= idle.fds*11/10 }
-		after := waitUsage(t, pid, closed, within)
+		after := waitUsage(t, p, closed, within)
 		if !within(after) {
 			t.Fatalf("got %d file descriptors 10 s after the sessions closed, want at most %d (idle: %d, with %d sessions: %d)",
 				after.fds, idle.fds*11/10, idle.fds, n, busy.fds)
 		}
 		back := time.Since(closed)
 		if testing.Verbose() {
-			after = waitUsage(t, pid, closed, func(u usage) bool { return u.rssKiB <= idle.rssKiB*11/10 })
+			after = waitUsage(t, p, closed, func(u usage) bool { return u.rssKiB <= idle.rssKiB*11/10 })
 		}
 		t.Logf("wave %d, %d sessions: file descriptors idle %d, busy %d, back after %v; RSS idle %d KiB, busy %d KiB, %d KiB %v after the close",
 			wave+1, n, idle.fds, busy.fds, back.Round(time.Millisecond), idle.rssKiB, busy.rssKiB, after.rssKiB, time.Since(closed).Round(time.Millisecond))
 	}
 }
 
-// waitUsage polls the usage of pid until ok holds or 10 s have passed
-// since closed, and returns the last reading.
-func waitUsage(t *testing.T, pid int, closed time.Time, ok func(usage) bool) usage {
+// waitUsage polls the usage of p until ok holds or 10 s have passed since
+// closed, and returns the last reading.
+func waitUsage(t *testing.T, p *proctest.Proc, closed time.Time, ok func(usage) bool) usage {
 	t.Helper()
 	for {
-		u := usageOf(t, pid)
+		u := usageOf(t, p)
 		if ok(u) || time.Since(closed) > 10*time.Second {
 			return u
 		}

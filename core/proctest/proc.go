@@ -134,3 +134,13 @@ func (p *Proc) Kill() {
 	p.Cmd.Process.Kill()
 	<-p.done
 }
+
+// Exited reports whether the process has ended, and its exit code if so.
+func (p *Proc) Exited() (bool, int) {
+	select {
+	case <-p.done:
+		return true, p.Cmd.ProcessState.ExitCode()
+	default:
+		return false, 0
+	}
+}

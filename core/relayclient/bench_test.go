@@ -20,7 +20,7 @@ func BenchmarkReceive(b *testing.B) {
 	}
 	frames := make([]wire.Recv, b.N)
 	for i := range frames {
-		frames[i] = wire.Recv{From: "@bob", FromPub: bob.Public().Raw(), Sealed: seal.Seal(bob.Key, alice.Public(), message(b, "x"))}
+		frames[i] = wire.Recv{FromConn: 1, From: "@bob", FromPub: bob.Public().Raw(), Sealed: seal.Seal(bob.Key, alice.Public(), message(b, "x"))}
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

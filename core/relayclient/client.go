@@ -23,6 +23,7 @@ import (
 	"github.com/nport/nport/core/dialer"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/relayconn"
+	"github.com/nport/nport/core/replaystate"
 	"github.com/nport/nport/core/seal"
 	"github.com/nport/nport/wire"
 )
@@ -36,7 +37,7 @@ const (
 	// freshness window (seal.DefaultWindow, 2 min).
 	DefaultQueueTTL = time.Minute
 	// DefaultInbox is the buffer of the Messages channel.
-	DefaultInbox = 64
+	DefaultInbox = 256
 )
 
 // Config is one client of a relay.
@@ -57,9 +58,22 @@ type Config struct {
 	// them (DefaultQueueTTL if 0).
 	QueueTTL time.Duration
 	// Inbox is the buffer of Messages (DefaultInbox if 0). When it is
-	// full, further messages are dropped with a warning rather than
-	// stalling the connection.
+	// full, a request that arrives is answered wire.RefusalBusy, with a
+	// time to ask again, rather than stall the connection; anything else
+	// is dropped with a warning.
 	Inbox int
+	// Flags tell the relay what this connection is: wire.HelloService for
+	// a service such as a rendezvous, none for a device or a person.
+	Flags wire.HelloFlags
+	// Accept, if set, is asked about the sender of each message before
+	// anything is done with it: a message from a sender it refuses is
+	// dropped unopened and unpinned, so strangers cost next to nothing.
+	Accept func(from identity.Name) bool
+	// StateFile, if set, is where the latest date accepted from each
+	// sender is kept across restarts (core/replaystate): a message is
+	// delivered only once its date is on disk, and after a restart
+	// anything a previous process may have acted on is refused.
+	StateFile string
 	// ReplayWindow is the freshness window of received messages
 	// (seal.DefaultWindow if 0).
 	ReplayWindow time.Duration
@@ -75,6 +89,8 @@ type Incoming struct {
 	// From is the sender, as the relay authenticated it and as its
 	// pinned key confirms.
 	From identity.Name
+	// Conn is the sender's connection at the relay: Reply answers there.
+	Conn wire.ConnID
 	// Msg is the opened message.
 	Msg wire.Message
 }
@@ -89,7 +105,11 @@ type Client struct {
 	dialOpts dialer.Options
 	known    *identity.KnownIdentities
 	guard    *seal.ReplayGuard
+	state    *replaystate.State // nil without Config.StateFile
+	commits  chan Incoming      // accepted, waiting for their date on disk
 	inbox    chan Incoming
+	claim    []byte        // the claim token, raw
+	busy     chan Incoming // requests to answer busy
 
 	sendMu  sync.Mutex // orders writes: the held queue goes before new sends
 	mu      sync.Mutex
@@ -136,8 +156,12 @@ func New(cfg Config) (*Client, error) {
 			return nil, fmt.Errorf("bad --relay-key: %w", err)
 		}
 	}
+	claim, err := cfg.ClaimTokenBytes()
+	if err != nil {
+		return nil, err
+	}
 	cfg = withDefaults(cfg)
-	return &Client{
+	c := &Client{
 		cfg:      cfg,
 		log:      cfg.Logger.With("relay", addr),
 		addr:     addr,
@@ -146,6 +170,8 @@ func New(cfg Config) (*Client, error) {
 		known:    known,
 		guard:    seal.NewReplayGuard(cfg.ReplayWindow),
 		inbox:    make(chan Incoming, cfg.Inbox),
+		claim:    claim,
+		busy:     make(chan Incoming, 4*cfg.Inbox),
 		live:     make(chan struct{}),
 		keys:     make(map[identity.Name]identity.PublicKey),
 		sealers:  make(map[identity.PublicKey]seal.Sealer),
@@ -154,7 +180,15 @@ func New(cfg Config) (*Client, error) {
 		waits:    make(map[waitKey]chan Incoming),
 		ready:    make(chan struct{}),
 		done:     make(chan struct{}),
-	}, nil
+	}
+	if cfg.StateFile != "" {
+		if c.state, err = replaystate.Open(cfg.StateFile, c.guard.Window()); err != nil {
+			return nil, err
+		}
+		c.guard.Restore(c.state.Latest())
+		c.commits = make(chan Incoming, cfg.Inbox)
+	}
+	return c, nil
 }
 
 // withDefaults fills in the zero fields of cfg.

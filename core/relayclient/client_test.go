@@ -196,7 +196,7 @@ func answer(p *peer) {
 		pong := in.Msg
 		pong.Type, pong.ID, pong.Time = wire.MsgPong, session.NewID(), time.Now().UnixMilli()
 		pong.Body = []byte(`{"device":"pong"}`)
-		p.Send(context.Background(), in.From, pong)
+		p.Reply(context.Background(), in, pong)
 	}
 }
 
@@ -235,15 +235,19 @@ func TestRequestFailures(t *testing.T) {
 }
 
 // TestSendStatus checks that a Request ends early on the relay's verdict
-// that its message cannot be delivered.
+// that its message cannot be delivered, and sends again, until its
+// context ends, what the relay refused for now.
 func TestSendStatus(t *testing.T) {
 	tests := []struct {
-		status wire.SendResult
-		is     error
-		want   string
+		status  wire.SendResult
+		is      error
+		want    string
+		retried bool
 	}{
-		{wire.SendUnknownRecipient, ErrUnknownName, "@bob has never connected to relay"},
-		{wire.SendDropped, ErrDropped, "its queue on relay"},
+		{wire.SendUnknownRecipient, ErrUnknownName, "@bob has never connected to relay", false},
+		{wire.SendKeyMismatch, nil, "the key for @bob changed", false},
+		{wire.SendDropped, ErrDropped, "it is busy on relay", true},
+		{wire.SendOverRate, ErrDropped, "sends faster than relay", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.status.String(), func(t *testing.T) {
@@ -255,11 +259,14 @@ func TestSendStatus(t *testing.T) {
 			relay.mu.Lock()
 			relay.status, relay.force = tt.status, true
 			relay.mu.Unlock()
-			ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+			ctx, cancel := context.WithTimeout(context.Background(), 1300*time.Millisecond)
 			defer cancel()
 			_, err := alice.Request(ctx, "@bob", message(t, "x"))
-			if !errors.Is(err, tt.is) || !strings.Contains(err.Error(), tt.want) {
+			if tt.is != nil && !errors.Is(err, tt.is) || err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("got %v, want %v with %q", err, tt.is, tt.want)
+			}
+			if sent := len(relay.envelopes()); (sent > 1) != tt.retried {
+				t.Errorf("the relay got %d envelopes; want it asked again: %v", sent, tt.retried)
 			}
 		})
 	}

@@ -75,7 +75,7 @@ func fatal(err error) bool {
 	var r wire.Refusal
 	if errors.As(err, &r) {
 		switch r.Code {
-		case wire.RefuseBadAuth, wire.RefuseNameTaken, wire.RefuseVersion:
+		case wire.RefuseBadAuth, wire.RefuseNameTaken, wire.RefuseVersion, wire.RefuseNotAllowed:
 			return true
 		}
 	}
@@ -96,6 +96,8 @@ func (c *Client) explain(err error) error {
 		return fmt.Errorf("%w (the relay did not accept the proof of %s's key: check the key file)", err, name)
 	case wire.RefuseVersion:
 		return fmt.Errorf("%w (this nport speaks protocol %d: upgrade the older of the two)", err, wire.ProtocolVersion)
+	case wire.RefuseNotAllowed:
+		return fmt.Errorf("%w (ask the relay's operator to allow %s, or for an invitation, `nport relay invite %s`, and start once with --claim-token)", err, name, name)
 	}
 	return err
 }

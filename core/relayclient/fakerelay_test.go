@@ -97,7 +97,7 @@ func (r *fakeRelay) serve(nc net.Conn) {
 	defer r.wg.Done()
 	c, err := relayconn.Accept(context.Background(), nc, relayconn.ServerConfig{
 		Key: r.key, Claim: r.claim,
-		Welcome: wire.Welcome{KeepaliveMillis: 1000, MaxFrame: wire.MaxFrameSize},
+		Welcome: wire.Welcome{KeepaliveMillis: 1000, MaxFrame: wire.MaxFrameSize, ConnID: 1},
 	})
 	if err != nil {
 		return
@@ -142,24 +142,33 @@ func (r *fakeRelay) forget(c *relayconn.Conn) {
 	}
 }
 
-// route delivers a Send to every live connection of its recipient; the
-// fake keeps no queue.
+// route delivers a Send to every live connection of its recipient, or to
+// the one it names; the fake keeps no queue.
 func (r *fakeRelay) route(from *relayconn.Conn, s wire.Send) {
 	r.mu.Lock()
 	r.sent = append(r.sent, bytes.Clone(s.Sealed))
 	status, force := r.status, r.force
-	_, known := r.dir[identity.Name(s.To)]
-	targets := append([]*relayconn.Conn(nil), r.byID[identity.Name(s.To)]...)
+	key, known := r.dir[identity.Name(s.To)]
+	var targets []*relayconn.Conn
+	for _, t := range r.byID[identity.Name(s.To)] {
+		if s.ToConn == 0 || t.ID() == s.ToConn {
+			targets = append(targets, t)
+		}
+	}
 	r.mu.Unlock()
 	switch {
 	case force:
 	case !known:
 		status = wire.SendUnknownRecipient
+	case s.ToPub != ([32]byte{}) && s.ToPub != key.Raw():
+		status = wire.SendKeyMismatch
+	case len(targets) == 0 && s.ToConn != 0:
+		status = wire.SendGone
 	case len(targets) == 0:
 		status = wire.SendQueued
 	default:
 		for _, t := range targets {
-			t.Recv(from.Name(), from.Peer(), s.Sealed)
+			t.Recv(from.ID(), from.Name(), from.Peer(), s.Sealed)
 		}
 		status = wire.SendDelivered
 	}

@@ -36,7 +36,7 @@ func FuzzReceive(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := wire.Recv{From: from, FromPub: [32]byte(pub), Sealed: sealed}
+		r := wire.Recv{FromConn: 1, From: from, FromPub: [32]byte(pub), Sealed: sealed}
 		c.receive(r)
 		c.receive(r) // a replay: never delivered twice
 		if len(c.inbox) > 1 {

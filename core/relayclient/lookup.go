@@ -63,6 +63,15 @@ func (c *Client) remember(name identity.Name, key identity.PublicKey) {
 
 // lookupOn asks the relay on l for name's key and pins the answer.
 func (c *Client) lookupOn(ctx context.Context, l *link, name identity.Name) (identity.PublicKey, error) {
+	r, err := c.ask(ctx, l, name)
+	if err != nil {
+		return identity.PublicKey{}, err
+	}
+	return c.lookedUp(name, r)
+}
+
+// ask sends a Lookup of name on l and waits for the reply.
+func (c *Client) ask(ctx context.Context, l *link, name identity.Name) (wire.LookupReply, error) {
 	reply := make(chan wire.LookupReply, 1)
 	c.mu.Lock()
 	id := c.allocID()
@@ -74,16 +83,48 @@ func (c *Client) lookupOn(ctx context.Context, l *link, name identity.Name) (ide
 		c.mu.Unlock()
 	}()
 	if err := l.conn.Lookup(id, name); err != nil {
-		return identity.PublicKey{}, errLinkDown
+		return wire.LookupReply{}, errLinkDown
 	}
 	select {
 	case r := <-reply:
-		return c.lookedUp(name, r)
+		return r, nil
 	case <-l.conn.Done():
-		return identity.PublicKey{}, errLinkDown
+		return wire.LookupReply{}, errLinkDown
 	case <-ctx.Done():
-		return identity.PublicKey{}, fmt.Errorf("look up %s on relay %s: %w", name, c.addr, context.Cause(ctx))
+		return wire.LookupReply{}, fmt.Errorf("look up %s on relay %s: %w", name, c.addr, context.Cause(ctx))
 	}
+}
+
+// keyChanged is the error for a name the relay binds to another key than
+// the one pinned here: it asks the relay for that key, and says which pin
+// to remove if the change is trusted.
+func (c *Client) keyChanged(ctx context.Context, name identity.Name) error {
+	pinned, _ := c.pinned(name)
+	key, err := c.relayKeyFor(ctx, name)
+	if err != nil {
+		return fmt.Errorf("relay %s holds another key for %s than the one pinned here (%s), and could not say which: %w", c.addr, name, pinned.Fingerprint(), err)
+	}
+	if err := c.known.Check(string(name), key); err != nil {
+		return fmt.Errorf("relay %s: %w", c.addr, err)
+	}
+	return fmt.Errorf("relay %s: the key for %s changed while this request was under way: try again", c.addr, name)
+}
+
+// relayKeyFor asks the relay for name's key, whatever is pinned.
+func (c *Client) relayKeyFor(ctx context.Context, name identity.Name) (identity.PublicKey, error) {
+	l := c.current()
+	if l == nil {
+		return identity.PublicKey{}, fmt.Errorf("not connected to relay %s", c.addr)
+	}
+	r, err := c.ask(ctx, l, name)
+	if err != nil {
+		return identity.PublicKey{}, err
+	}
+	key := identity.PublicKeyFromRaw(r.Pub)
+	if r.Status != wire.LookupFound || key.Validate() != nil {
+		return identity.PublicKey{}, &UnknownNameError{Name: name, Relay: c.addr}
+	}
+	return key, nil
 }
 
 // lookedUp checks a LookupReply and pins the key it carries.

@@ -1,6 +1,7 @@
 package relayclient
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -18,6 +19,10 @@ func (c *Client) receive(r wire.Recv) {
 	from, err := identity.ParseName(r.From)
 	if err != nil {
 		c.log.Debug("dropped a message with a bad sender name", "err", err)
+		return
+	}
+	if c.cfg.Accept != nil && !c.cfg.Accept(from) {
+		c.log.Debug("ignored a message from an identity this program does not serve", "from", from)
 		return
 	}
 	key := identity.PublicKeyFromRaw(r.FromPub)
@@ -38,7 +43,46 @@ func (c *Client) receive(r wire.Recv) {
 		level("dropped a message", "from", from, "type", m.Type, "err", err)
 		return
 	}
-	c.deliver(Incoming{From: from, Msg: m})
+	in := Incoming{From: from, Conn: r.FromConn, Msg: m}
+	if c.commits != nil {
+		c.commits <- in // delivered once its date is on disk
+		return
+	}
+	c.deliver(in)
+}
+
+// commit writes the dates of accepted messages to the state file, many
+// at a time, and delivers each message once its date is on disk, in the
+// order they came. It returns when commits is closed and empty.
+func (c *Client) commit() {
+	batch := make([]Incoming, 0, 64)
+	for in := range c.commits {
+		batch = append(batch[:0], in)
+	more:
+		for len(batch) < cap(batch) {
+			select {
+			case in, ok := <-c.commits:
+				if !ok {
+					break more
+				}
+				batch = append(batch, in)
+			default:
+				break more
+			}
+		}
+		latest := make(map[string]int64, len(batch))
+		for _, in := range batch {
+			latest[string(in.From)] = max(latest[string(in.From)], in.Msg.Time)
+		}
+		if err := c.state.Save(latest); err != nil {
+			c.log.Warn("dropped messages: their dates could not be kept for after a restart", "count", len(batch), "err", err)
+			continue
+		}
+		for _, in := range batch {
+			c.deliver(in)
+		}
+		clear(batch)
+	}
 }
 
 // checkSender checks the key the relay vouches for against the pin of
@@ -85,6 +129,49 @@ func (c *Client) deliver(in Incoming) {
 	select {
 	case c.inbox <- in:
 	default:
+		if in.Msg.Type.IsRequest() {
+			c.tellBusy(in)
+			return
+		}
 		c.log.Warn("dropped a message: the inbox is full (messages arrive faster than they are handled)", "from", in.From, "type", in.Msg.Type)
+	}
+}
+
+// Answers to requests the inbox has no room for.
+const (
+	// busyRetry is the wait a busy answer asks for.
+	busyRetry = 200 * time.Millisecond
+	// busyReplyTimeout bounds the sending of one.
+	busyReplyTimeout = 5 * time.Second
+)
+
+// tellBusy answers a request the inbox has no room for: the sender is
+// told at once to ask again shortly, rather than wait for nothing. The
+// answers are sent in order by one goroutine; when even they pile up,
+// the reader waits for room, which slows the relay's delivery to this
+// connection, and the relay then tells the senders the recipient is busy.
+func (c *Client) tellBusy(in Incoming) {
+	select {
+	case c.busy <- in:
+	case <-c.done:
+	}
+}
+
+// answerBusy sends the busy answers until Run ends.
+func (c *Client) answerBusy() {
+	for {
+		select {
+		case in := <-c.busy:
+			m, err := seal.NewMessage(wire.MsgRefusal, in.Msg.Session, wire.RefusalBody{
+				Code: wire.RefusalBusy, Message: "too many requests at once: ask again shortly", RetryAfterMillis: busyRetry.Milliseconds()})
+			if err == nil {
+				ctx, cancel := context.WithTimeout(context.Background(), busyReplyTimeout)
+				err = c.Reply(ctx, in, m)
+				cancel()
+			}
+			c.log.Debug("answered busy to a request the inbox had no room for", "from", in.From, "type", in.Msg.Type, "err", err)
+		case <-c.done:
+			return
+		}
 	}
 }

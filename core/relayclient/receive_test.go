@@ -23,7 +23,7 @@ func TestReceive(t *testing.T) {
 	}
 	fresh := seal.Seal(bob.Key, alice.Public(), msg(0))
 	recv := func(from identity.Identity, sealed []byte) wire.Recv {
-		return wire.Recv{From: string(from.Name), FromPub: from.Public().Raw(), Sealed: sealed}
+		return wire.Recv{FromConn: 1, From: string(from.Name), FromPub: from.Public().Raw(), Sealed: sealed}
 	}
 	tests := []struct {
 		name string

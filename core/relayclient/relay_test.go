@@ -214,7 +214,7 @@ func TestRelayReplay(t *testing.T) {
 	first, second := message(t, "once"), message(t, "after")
 	envelope := seal.Seal(aliceID.Key, bob.id.Public(), first)
 	for _, sealed := range [][]byte{envelope, envelope, seal.Seal(aliceID.Key, bob.id.Public(), second)} {
-		if err := raw.Send(0, "@bob", sealed); err != nil {
+		if err := raw.Send(0, "@bob", 0, identity.PublicKey{}, sealed); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/session"
 	"github.com/nport/nport/wire"
 )
 
@@ -17,21 +18,91 @@ type waitKey struct {
 	session [16]byte
 }
 
+// Bounds on asking again after a "busy" answer.
+const (
+	// minRetry and maxRetry bound the wait a busy peer asks for.
+	minRetry = 10 * time.Millisecond
+	maxRetry = 5 * time.Second
+)
+
 // Request sends m to to and returns the first message from to in the same
 // session (m.Session, which must be set). That answer goes to the caller
-// only, not to Messages. The request fails early when the relay says to
-// is unknown or dropped the message; when ctx ends first the error is a
-// *NoAnswerError, which says what to check.
+// only, not to Messages. A peer that answers it is busy (wire.RefusalBusy)
+// is asked again, with a fresh message, after the wait it names, and so
+// is one the relay says is busy, or that this identity sends too fast
+// for. The request fails early when the relay says to is unknown or has
+// another key than the one pinned; when ctx ends first the error is the
+// relay's last refusal, or a *NoAnswerError, which says what to check.
 func (c *Client) Request(ctx context.Context, to identity.Name, m wire.Message) (Incoming, error) {
 	if m.Session == ([16]byte{}) {
 		return Incoming{}, errors.New("relayclient: a request needs a session id to match its answer: set Message.Session")
 	}
-	k := waitKey{from: to, session: m.Session}
+	r := &request{c: c, to: to, start: time.Now()}
+	for {
+		in, err := r.once(ctx, m)
+		wait, again := retryAfter(err)
+		if err == nil {
+			wait, again = busyFor(in)
+			if !again {
+				return in, nil
+			}
+		} else if !again {
+			return Incoming{}, err
+		}
+		c.log.Debug("the peer or the relay is busy: asking again", "to", to, "after", wait)
+		if sleep(ctx, wait) != nil {
+			if err != nil {
+				return Incoming{}, err
+			}
+			return Incoming{}, r.noAnswer(ctx)
+		}
+		m.ID, m.Time = session.NewID(), time.Now().UnixMilli()
+	}
+}
+
+// retryError is a refusal by the relay that goes away by itself: the
+// request is sent again after the wait.
+type retryError struct {
+	err  error
+	wait time.Duration
+}
+
+func (e *retryError) Error() string { return e.err.Error() }
+func (e *retryError) Unwrap() error { return e.err }
+
+// retryAfter reports whether err is worth sending again for, and after
+// how long.
+func retryAfter(err error) (time.Duration, bool) {
+	if r, ok := errors.AsType[*retryError](err); ok {
+		return r.wait, true
+	}
+	return 0, false
+}
+
+// The waits before sending again what the relay refused: a busy
+// recipient drains in moments, a rate refills in about a second.
+const (
+	busyRelayRetry = 100 * time.Millisecond
+	overRateRetry  = time.Second
+)
+
+// request is one Request, across its attempts.
+type request struct {
+	c      *Client
+	to     identity.Name
+	start  time.Time
+	queued bool // the relay held a message of it: to was not connected
+}
+
+// once sends m and waits for the answer.
+func (r *request) once(ctx context.Context, m wire.Message) (Incoming, error) {
+	c := r.c
+	k := waitKey{from: r.to, session: m.Session}
 	answer := make(chan Incoming, 1)
 	c.mu.Lock()
 	if _, dup := c.waits[k]; dup {
 		c.mu.Unlock()
-		return Incoming{}, fmt.Errorf("relayclient: a request to %s in this session is waiting already", to)
+		return Incoming{}, fmt.Errorf("relayclient: a request to %s in this session is waiting already", r.to)
 	}
 	c.waits[k] = answer
 	c.mu.Unlock()
@@ -40,13 +111,10 @@ func (c *Client) Request(ctx context.Context, to identity.Name, m wire.Message) 
 		delete(c.waits, k)
 		c.mu.Unlock()
 	}()
-
-	start := time.Now()
 	status := make(chan wire.SendResult, 1)
-	queued := false
-	if err := c.send(ctx, to, m, status); err != nil {
+	if err := c.send(ctx, r.to, 0, m, status); err != nil {
 		if ctx.Err() != nil {
-			return Incoming{}, c.noAnswer(ctx, to, start, queued)
+			return Incoming{}, r.noAnswer(ctx)
 		}
 		return Incoming{}, err
 	}
@@ -55,46 +123,64 @@ func (c *Client) Request(ctx context.Context, to identity.Name, m wire.Message) 
 		case in := <-answer:
 			return in, nil
 		case s := <-status:
-			if err := c.statusError(to, s); err != nil {
+			if err := r.statusError(ctx, s); err != nil {
 				return Incoming{}, err
 			}
-			queued = queued || s == wire.SendQueued
+			r.queued = r.queued || s == wire.SendQueued
 		case <-c.done:
 			return Incoming{}, ErrStopped
 		case <-ctx.Done():
-			return Incoming{}, c.noAnswer(ctx, to, start, queued)
+			return Incoming{}, r.noAnswer(ctx)
 		}
 	}
 }
 
+// busyFor reports whether in says its sender is busy, and how long to
+// wait before asking again.
+func busyFor(in Incoming) (time.Duration, bool) {
+	if in.Msg.Type != wire.MsgRefusal {
+		return 0, false
+	}
+	var body wire.RefusalBody
+	if wire.DecodeBody(in.Msg, &body) != nil || body.Code != wire.RefusalBusy {
+		return 0, false
+	}
+	return min(max(time.Duration(body.RetryAfterMillis)*time.Millisecond, minRetry), maxRetry), true
+}
+
 // statusError is the error a Request ends with for a SendStatus, nil for
 // one that leaves it waiting.
-func (c *Client) statusError(to identity.Name, s wire.SendResult) error {
+func (r *request) statusError(ctx context.Context, s wire.SendResult) error {
+	c := r.c
 	switch s {
 	case wire.SendUnknownRecipient:
-		return &UnknownNameError{Name: to, Relay: c.addr}
+		return &UnknownNameError{Name: r.to, Relay: c.addr}
 	case wire.SendDropped:
-		return fmt.Errorf("%w to %s: its queue on relay %s is full, or you send too fast: try again later", ErrDropped, to, c.addr)
+		return &retryError{fmt.Errorf("%w to %s: it is busy on relay %s, or its queue there is full: try again shortly", ErrDropped, r.to, c.addr), busyRelayRetry}
+	case wire.SendOverRate:
+		return &retryError{fmt.Errorf("%w to %s: %s sends faster than relay %s allows: try again shortly", ErrDropped, r.to, c.cfg.Identity.Name, c.addr), overRateRetry}
+	case wire.SendKeyMismatch:
+		return c.keyChanged(ctx, r.to)
 	}
 	return nil
 }
 
 // noAnswer is the error of a request whose ctx ended: a *NoAnswerError
 // for a deadline, the plain cancellation otherwise.
-// queued says the relay held the request because to was not connected.
-func (c *Client) noAnswer(ctx context.Context, to identity.Name, start time.Time, queued bool) error {
+func (r *request) noAnswer(ctx context.Context) error {
 	cause := context.Cause(ctx)
 	if !errors.Is(cause, context.DeadlineExceeded) {
-		return fmt.Errorf("request to %s: %w", to, cause)
+		return fmt.Errorf("request to %s: %w", r.to, cause)
 	}
-	after := time.Since(start)
+	after := time.Since(r.start)
 	if d, ok := ctx.Deadline(); ok {
-		after = d.Sub(start)
+		after = d.Sub(r.start)
 	}
 	if after >= time.Second {
 		after = after.Round(time.Second)
 	} else {
 		after = after.Round(time.Millisecond)
 	}
-	return &NoAnswerError{To: to, After: after, Relay: c.addr, Connected: c.current() != nil, Offline: queued, Cause: cause}
+	c := r.c
+	return &NoAnswerError{To: r.to, After: after, Relay: c.addr, Connected: c.current() != nil, Offline: r.queued, Cause: cause}
 }

@@ -26,18 +26,41 @@ func (c *Client) Run(ctx context.Context) error {
 	if started {
 		return errors.New("relayclient: Run called twice")
 	}
+	go c.answerBusy()
+	committed := make(chan struct{})
+	if c.commits != nil {
+		go func() { c.commit(); close(committed) }()
+	} else {
+		close(committed)
+	}
 	err := c.run(ctx)
 	c.mu.Lock()
 	c.runErr = err
 	c.mu.Unlock()
 	close(c.done)
+	if c.commits != nil {
+		close(c.commits) // the reader is done: nothing sends on it now
+		<-committed
+		if cerr := c.state.Close(); cerr != nil {
+			c.log.Warn("close the state file", "err", cerr)
+		}
+	}
 	close(c.inbox)
 	return err
 }
 
+// DialRetryMax bounds the wait between attempts while the relay cannot
+// be reached at all (connection refused, no route, dial timeout): those
+// attempts cost the relay nothing, and a relay that comes back after any
+// cut is found within this much. A relay that answers and then refuses or
+// fails the handshake is retried on the full backoff instead, so it is
+// never hammered.
+const DialRetryMax = 2 * time.Second
+
 // run is the reconnect loop.
 func (c *Client) run(ctx context.Context) error {
 	b := backoff.New(c.cfg.Backoff)
+	dials := backoff.New(backoff.Policy{Base: DialRetryMax / 2, Max: DialRetryMax})
 	for {
 		conn, err := c.connect(ctx)
 		if ctx.Err() != nil {
@@ -53,12 +76,16 @@ func (c *Client) run(ctx context.Context) error {
 			}
 			c.setLastErr(err)
 			delay := b.Next()
+			if _, unreachable := errors.AsType[*dialError](err); unreachable {
+				delay = min(delay, dials.Next())
+			}
 			c.log.Warn("cannot connect to the relay", "err", err, "retry_in", delay.Round(time.Millisecond))
 			if err := sleep(ctx, delay); err != nil {
 				return err
 			}
 			continue
 		}
+		dials.Reset()
 		up := time.Now()
 		err = c.serve(ctx, conn)
 		if ctx.Err() != nil {
@@ -104,10 +131,12 @@ func (c *Client) connect(ctx context.Context) (*relayconn.Conn, error) {
 	defer cancel()
 	nc, err := dialer.Dial(hctx, c.addr, c.dialOpts)
 	if err != nil {
-		return nil, err
+		return nil, &dialError{err}
 	}
 	conn, err := relayconn.Handshake(hctx, nc, relayconn.ClientConfig{
 		Identity:      c.cfg.Identity,
+		Flags:         c.cfg.Flags,
+		ClaimToken:    c.claim,
 		CheckRelayKey: c.checkRelayKey,
 		Timeout:       c.cfg.HandshakeTimeout,
 	})
@@ -116,6 +145,12 @@ func (c *Client) connect(ctx context.Context) (*relayconn.Conn, error) {
 	}
 	return conn, nil
 }
+
+// dialError is a relay that could not be reached at all.
+type dialError struct{ err error }
+
+func (e *dialError) Error() string { return e.err.Error() }
+func (e *dialError) Unwrap() error { return e.err }
 
 // checkRelayKey accepts the relay's key if it is the one pinned (up front
 // with --relay-key, or in known_identities), and pins it if none is.

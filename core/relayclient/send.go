@@ -14,6 +14,8 @@ import (
 // held is a sealed message waiting to be written.
 type held struct {
 	to     identity.Name
+	conn   wire.ConnID        // 0: the name; else that connection of it
+	key    identity.PublicKey // the key it is sealed to, which the relay checks
 	sealed []byte
 	time   int64 // the message's own time, Unix ms: its age decides its fate
 	status chan wire.SendResult
@@ -34,11 +36,19 @@ type pendingSend struct {
 // dies before the relay reads it is lost, which is why requests have
 // timeouts.
 func (c *Client) Send(ctx context.Context, to identity.Name, m wire.Message) error {
-	return c.send(ctx, to, m, nil)
+	return c.send(ctx, to, 0, m, nil)
 }
 
-// send is Send, with a channel for the relay's SendStatus.
-func (c *Client) send(ctx context.Context, to identity.Name, m wire.Message, status chan wire.SendResult) error {
+// Reply sends m to the connection in came from, so that the answer
+// reaches the process that asked and no other of its identity. Nothing
+// is queued for a connection: if it is gone, so is the answer.
+func (c *Client) Reply(ctx context.Context, in Incoming, m wire.Message) error {
+	return c.send(ctx, in.From, in.Conn, m, nil)
+}
+
+// send is Send to connection conn of to (0: the name), with a channel for
+// the relay's SendStatus.
+func (c *Client) send(ctx context.Context, to identity.Name, conn wire.ConnID, m wire.Message, status chan wire.SendResult) error {
 	if len(m.Body) > wire.MaxBodyLen {
 		return fmt.Errorf("relayclient: %v message to %s: %d-byte body, the most is %d", m.Type, to, len(m.Body), wire.MaxBodyLen)
 	}
@@ -46,7 +56,7 @@ func (c *Client) send(ctx context.Context, to identity.Name, m wire.Message, sta
 	if err != nil {
 		return err
 	}
-	return c.post(held{to: to, sealed: c.sealerFor(key).Seal(m), time: m.Time, status: status})
+	return c.post(held{to: to, conn: conn, key: key, sealed: c.sealerFor(key).Seal(m), time: m.Time, status: status})
 }
 
 // post writes h on the live connection, or holds it for the next one.
@@ -77,7 +87,7 @@ func (c *Client) write(l *link, h held) error {
 	id := c.allocID()
 	c.sends[id] = pendingSend{to: h.to, status: h.status}
 	c.mu.Unlock()
-	err := l.conn.Send(id, h.to, h.sealed)
+	err := l.conn.Send(id, h.to, h.conn, h.key, h.sealed)
 	if err != nil {
 		c.mu.Lock()
 		delete(c.sends, id)
@@ -154,7 +164,13 @@ func (c *Client) sendStatus(s wire.SendStatus) {
 	case wire.SendUnknownRecipient:
 		c.log.Warn("message not delivered", "err", &UnknownNameError{Name: p.to, Relay: c.addr})
 	case wire.SendDropped:
-		c.log.Warn("the relay dropped a message: the recipient's queue is full, or this identity sends too fast", "to", p.to)
+		c.log.Warn("the relay dropped a message: the recipient is busy", "to", p.to)
+	case wire.SendOverRate:
+		c.log.Warn("the relay dropped a message: this identity sends faster than the relay allows", "to", p.to)
+	case wire.SendKeyMismatch:
+		c.log.Warn("the relay knows another key for the recipient than the one pinned here", "to", p.to, "file", c.known.Path())
+	case wire.SendGone:
+		c.log.Debug("the recipient's connection ended before the answer", "to", p.to)
 	}
 	if p.status != nil {
 		p.status <- s.Status // buffered for this one status

@@ -15,6 +15,7 @@ import (
 	"github.com/nport/nport/core/config"
 	"github.com/nport/nport/core/dialer"
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/wire"
 )
 
 // DefaultPort is the relay port assumed when --relay names a host only.
@@ -27,6 +28,7 @@ const (
 	FlagRelayTLS = "relay-tls"
 	FlagRelayCA  = "relay-ca"
 	FlagProxy    = "proxy"
+	FlagClaim    = "claim-token"
 )
 
 // Settings say how to reach the relay. Every applet that talks through a
@@ -47,6 +49,10 @@ type Settings struct {
 	// Proxy is an http:// proxy URL for HTTP CONNECT; empty means
 	// HTTPS_PROXY from the environment, "none" means no proxy.
 	Proxy string `toml:"proxy"`
+	// ClaimToken is an invitation to claim the name on a relay that
+	// admits invited identities only ("nport-claim:…", printed by
+	// `nport relay invite`). It is used once; later connections need none.
+	ClaimToken string `toml:"claim-token"`
 }
 
 // Flags defines the relay settings' flags, with their NPORT_* variables,
@@ -58,7 +64,20 @@ func Flags() []cli.Flag {
 		&cli.BoolFlag{Name: FlagRelayTLS, Usage: "connect to the relay over TLS", EnvVars: config.Env(FlagRelayTLS), Category: "relay"},
 		&cli.StringFlag{Name: FlagRelayCA, Usage: "PEM `FILE` of the CAs to trust for the relay's TLS certificate (implies --relay-tls; default: the system's)", EnvVars: config.Env(FlagRelayCA), Category: "relay"},
 		&cli.StringFlag{Name: FlagProxy, Usage: "HTTP proxy for the relay connection, `URL` http://[user:pass@]host:port, or none (default: HTTPS_PROXY)", EnvVars: config.Env(FlagProxy), Category: "relay"},
+		&cli.StringFlag{Name: FlagClaim, Usage: "invitation to claim this identity's name on the relay, `nport-claim:…` from `nport relay invite` (needed once, where the relay admits invited identities only)", EnvVars: config.Env(FlagClaim), Category: "relay"},
 	}
+}
+
+// ClaimTokenBytes returns the raw claim token, nil if none is set.
+func (s Settings) ClaimTokenBytes() ([]byte, error) {
+	if s.ClaimToken == "" {
+		return nil, nil
+	}
+	t, err := wire.ParseClaimToken(s.ClaimToken)
+	if err != nil {
+		return nil, fmt.Errorf("bad --claim-token: %w", err)
+	}
+	return t[:], nil
 }
 
 // ErrNoRelay means no relay address was given.

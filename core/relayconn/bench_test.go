@@ -1,6 +1,7 @@
 package relayconn
 
 import (
+	"github.com/nport/nport/core/identity"
 	"testing"
 	"time"
 
@@ -17,7 +18,7 @@ func BenchmarkSendNext(b *testing.B) {
 	done := make(chan error, 1)
 	go func() {
 		for range b.N {
-			if err := cli.Send(0, "@bob", env); err != nil {
+			if err := cli.Send(0, "@bob", 0, identity.PublicKey{}, env); err != nil {
 				done <- err
 				return
 			}

@@ -17,6 +17,15 @@ type ClientConfig struct {
 	// Identity is who the client proves to be.
 	Identity identity.Identity
 
+	// Flags tell the relay how to treat the connection: wire.HelloService
+	// for a service (a rendezvous), none for a device or a person.
+	Flags wire.HelloFlags
+
+	// ClaimToken, if set, is the wire.ClaimTokenLen bytes of an invitation
+	// to claim the name, sent inside the proof so only the relay reads it.
+	// A relay that needs none ignores it.
+	ClaimToken []byte
+
 	// CheckRelayKey is called with the relay's key once the relay has
 	// proved it holds it, before the client proves anything. An error
 	// aborts the handshake and is returned wrapped (errors.As finds an
@@ -54,11 +63,14 @@ func clientHandshake(ctx context.Context, nc net.Conn, cfg ClientConfig) (*Conn,
 	if cfg.Identity.Key.IsZero() {
 		return nil, errors.New("relayconn: the client config has no identity key")
 	}
+	if n := len(cfg.ClaimToken); n != 0 && n != wire.ClaimTokenLen {
+		return nil, fmt.Errorf("relayconn: a claim token is %d bytes, want %d", n, wire.ClaimTokenLen)
+	}
 	disarm := armDeadline(ctx, nc, cfg.Timeout)
 	defer disarm()
 	r := wire.NewReader(nc, wire.MaxFrameSize)
 
-	relayKey, relayChallenge, err := sayHello(ctx, nc, r, cfg)
+	relayKey, box, relayChallenge, err := sayHello(ctx, nc, r, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +78,8 @@ func clientHandshake(ctx context.Context, nc net.Conn, cfg ClientConfig) (*Conn,
 		writeRefusal(nc, wire.Refusal{Code: wire.RefuseBadAuth, Message: "the relay's key is not the one this client pinned"})
 		return nil, fmt.Errorf("relayconn: relay %s key %s refused: %w", nc.RemoteAddr(), relayKey.Fingerprint(), err)
 	}
-	proof := cfg.Identity.Key.SealTo(relayKey, wire.ClientProofPlaintext(relayChallenge, string(cfg.Identity.Name)))
+	plain := wire.ClientProofPlaintext(relayChallenge, string(cfg.Identity.Name), cfg.ClaimToken)
+	proof := box.Seal(make([]byte, 0, identity.Overhead+len(plain)), plain)
 	if err := writePayload(nc, wire.ClientAuth{Proof: proof}); err != nil {
 		return nil, handshakeError(ctx, "send client-auth", err)
 	}
@@ -78,45 +91,48 @@ func clientHandshake(ctx context.Context, nc net.Conn, cfg ClientConfig) (*Conn,
 		return nil, handshakeError(ctx, "handshake", context.Cause(ctx))
 	}
 	nc.SetDeadline(time.Time{})
-	return newConn(nc, r, true, cfg.Identity.Name, relayKey, w), nil
+	return newConn(nc, r, true, peerInfo{name: cfg.Identity.Name, key: relayKey, flags: cfg.Flags}, w), nil
 }
 
 // sayHello sends the ClientHello and checks the relay's answer: its key
-// and its proof over the client's challenge. It returns the relay's key
-// and challenge.
-func sayHello(ctx context.Context, nc net.Conn, r *wire.Reader, cfg ClientConfig) (identity.PublicKey, [wire.ChallengeLen]byte, error) {
+// and its proof over the client's challenge. It returns the relay's key,
+// the box key between the two (for the client's own proof: one X25519
+// for both) and the relay's challenge.
+func sayHello(ctx context.Context, nc net.Conn, r *wire.Reader, cfg ClientConfig) (identity.PublicKey, identity.SharedKey, [wire.ChallengeLen]byte, error) {
 	var none [wire.ChallengeLen]byte
+	var nobox identity.SharedKey
 	mine, err := challenge(cfg.Rand)
 	if err != nil {
-		return identity.PublicKey{}, none, err
+		return identity.PublicKey{}, nobox, none, err
 	}
-	hello := wire.ClientHello{Pub: cfg.Identity.Public().Raw(), Challenge: mine, Name: string(cfg.Identity.Name)}
+	hello := wire.ClientHello{Flags: cfg.Flags, Pub: cfg.Identity.Public().Raw(), Challenge: mine, Name: string(cfg.Identity.Name)}
 	if err := writePayload(nc, hello); err != nil {
-		return identity.PublicKey{}, none, handshakeError(ctx, "send client-hello", err)
+		return identity.PublicKey{}, nobox, none, handshakeError(ctx, "send client-hello", err)
 	}
 	t, payload, err := r.ReadFrame()
 	switch {
 	case err != nil:
-		return identity.PublicKey{}, none, handshakeError(ctx, "read server-hello", err)
+		return identity.PublicKey{}, nobox, none, handshakeError(ctx, "read server-hello", err)
 	case t == wire.FrameRefuse:
-		return identity.PublicKey{}, none, refused(payload, "")
+		return identity.PublicKey{}, nobox, none, refused(payload, "")
 	case t != wire.FrameServerHello:
-		return identity.PublicKey{}, none, fmt.Errorf("relayconn: %w: got a %s frame, want server-hello (is this an nport relay?)", wire.ErrMalformed, t)
+		return identity.PublicKey{}, nobox, none, fmt.Errorf("relayconn: %w: got a %s frame, want server-hello (is this an nport relay?)", wire.ErrMalformed, t)
 	}
 	sh, err := wire.ParseServerHello(payload)
 	if err != nil {
-		return identity.PublicKey{}, none, fmt.Errorf("relayconn: %w", err)
+		return identity.PublicKey{}, nobox, none, fmt.Errorf("relayconn: %w", err)
 	}
 	relayKey, err := peerKey(sh.RelayPub)
 	if err != nil {
-		return identity.PublicKey{}, none, keyError("relay "+nc.RemoteAddr().String(), err)
+		return identity.PublicKey{}, nobox, none, keyError("relay "+nc.RemoteAddr().String(), err)
 	}
-	plain, err := cfg.Identity.Key.OpenFrom(relayKey, sh.Proof)
+	box := cfg.Identity.Key.Shared(relayKey)
+	plain, err := box.Open(nil, sh.Proof)
 	if err != nil || !wire.CheckServerProof(plain, mine) {
-		return identity.PublicKey{}, none, fmt.Errorf("%w: relay %s did not prove key %s (not the relay it claims to be, or the bytes were changed on the way)",
+		return identity.PublicKey{}, nobox, none, fmt.Errorf("%w: relay %s did not prove key %s (not the relay it claims to be, or the bytes were changed on the way)",
 			ErrBadProof, nc.RemoteAddr(), relayKey.Fingerprint())
 	}
-	return relayKey, sh.Challenge, nil
+	return relayKey, box, sh.Challenge, nil
 }
 
 // readWelcome reads the relay's verdict on the client's proof.

@@ -16,9 +16,8 @@ import (
 type Conn struct {
 	nc      net.Conn
 	r       *wire.Reader
-	client  bool               // this side is the client
-	name    identity.Name      // the client's identity, authenticated
-	peer    identity.PublicKey // the other side's long-term key
+	client  bool     // this side is the client
+	who     peerInfo // the client, authenticated, and the other side's key
 	welcome wire.Welcome
 	silence time.Duration // no frame for this long ends the connection
 	sendMax int           // largest payload the peer accepts
@@ -33,15 +32,23 @@ type Conn struct {
 	ka        keepalive
 }
 
+// peerInfo is who a handshake found: the client's name and hello flags,
+// and the key of the other side (the relay's on the client, the client's
+// on the relay).
+type peerInfo struct {
+	name  identity.Name
+	key   identity.PublicKey
+	flags wire.HelloFlags
+}
+
 // newConn wraps a connection whose handshake succeeded and starts its
 // keepalive.
-func newConn(nc net.Conn, r *wire.Reader, client bool, name identity.Name, peer identity.PublicKey, w wire.Welcome) *Conn {
+func newConn(nc net.Conn, r *wire.Reader, client bool, who peerInfo, w wire.Welcome) *Conn {
 	c := &Conn{
 		nc:      nc,
 		r:       r,
 		client:  client,
-		name:    name,
-		peer:    peer,
+		who:     who,
 		welcome: w,
 		silence: SilenceIntervals * keepaliveOf(w),
 		sendMax: wire.MaxFrameSize,
@@ -68,11 +75,17 @@ func keepaliveOf(w wire.Welcome) time.Duration {
 
 // Name returns the client's identity: this side's on the client, the one
 // the client proved on the relay.
-func (c *Conn) Name() identity.Name { return c.name }
+func (c *Conn) Name() identity.Name { return c.who.name }
 
 // Peer returns the other side's long-term key: the relay's on the
 // client, the client's on the relay.
-func (c *Conn) Peer() identity.PublicKey { return c.peer }
+func (c *Conn) Peer() identity.PublicKey { return c.who.key }
+
+// Flags returns the flags of the client's hello.
+func (c *Conn) Flags() wire.HelloFlags { return c.who.flags }
+
+// ID returns the connection's id at the relay, from Welcome.
+func (c *Conn) ID() wire.ConnID { return c.welcome.ConnID }
 
 // Welcome returns the Welcome frame of the handshake: the keepalive
 // interval, the largest frame the relay accepts, the relay's clock.

@@ -38,12 +38,12 @@ func TestExchangeBothWays(t *testing.T) {
 		from  *Conn // the side that reads
 		want  any
 	}{
-		{"send", func() error { return cli.Send(7, "@bob", sealed(100, 1)) }, rel,
+		{"send", func() error { return cli.Send(7, "@bob", 0, identity.PublicKey{}, sealed(100, 1)) }, rel,
 			wire.Send{SendID: 7, To: "@bob", Sealed: sealed(100, 1)}},
 		{"lookup", func() error { return cli.Lookup(8, "@bob") }, rel,
 			wire.Lookup{ReqID: 8, Name: "@bob"}},
-		{"recv", func() error { return rel.Recv("@bob", bob.Public(), sealed(90, 2)) }, cli,
-			wire.Recv{From: "@bob", FromPub: bob.Public().Raw(), Sealed: sealed(90, 2)}},
+		{"recv", func() error { return rel.Recv(5, "@bob", bob.Public(), sealed(90, 2)) }, cli,
+			wire.Recv{FromConn: 5, From: "@bob", FromPub: bob.Public().Raw(), Sealed: sealed(90, 2)}},
 		{"lookup reply found", func() error { return rel.LookupReply(8, "@bob", bob.Public()) }, cli,
 			wire.LookupReply{ReqID: 8, Status: wire.LookupFound, Pub: bob.Public().Raw(), Name: "@bob"}},
 		{"lookup reply unknown", func() error { return rel.LookupReply(9, "@nobody", identity.PublicKey{}) }, cli,
@@ -51,12 +51,12 @@ func TestExchangeBothWays(t *testing.T) {
 		{"send status", func() error { return rel.SendStatus(7, wire.SendQueued) }, cli,
 			wire.SendStatus{SendID: 7, Status: wire.SendQueued}},
 		{"encoded recv", func() error {
-			f, err := EncodeRecv("@bob", bob.Public(), sealed(200, 3))
+			f, err := EncodeRecv(5, "@bob", bob.Public(), sealed(200, 3))
 			if err != nil {
 				return err
 			}
 			return rel.WriteEncoded(f, f)
-		}, cli, wire.Recv{From: "@bob", FromPub: bob.Public().Raw(), Sealed: sealed(200, 3)}},
+		}, cli, wire.Recv{FromConn: 5, From: "@bob", FromPub: bob.Public().Raw(), Sealed: sealed(200, 3)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,7 +73,7 @@ func TestExchangeBothWays(t *testing.T) {
 		})
 	}
 	// The second copy of the encoded frame.
-	if got, err := next(t, cli); err != nil || !equalFrame(got, wire.Recv{From: "@bob", FromPub: bob.Public().Raw(), Sealed: sealed(200, 3)}) {
+	if got, err := next(t, cli); err != nil || !equalFrame(got, wire.Recv{FromConn: 5, From: "@bob", FromPub: bob.Public().Raw(), Sealed: sealed(200, 3)}) {
 		t.Errorf("second encoded frame: got %+v, %v", got, err)
 	}
 }
@@ -183,7 +183,7 @@ func TestProtocolViolationsAfterHandshake(t *testing.T) {
 		want    error
 	}{
 		{"recv sent to the relay", true, func(t *testing.T) []byte {
-			return frames(t, wire.Recv{From: "@a", Sealed: sealed(wire.MinSealedLen, 1)})
+			return frames(t, wire.Recv{FromConn: 5, From: "@a", Sealed: sealed(wire.MinSealedLen, 1)})
 		}, wire.ErrMalformed},
 		{"send sent to a client", false, func(t *testing.T) []byte {
 			return frames(t, wire.Send{To: "@a", Sealed: sealed(wire.MinSealedLen, 1)})
@@ -231,7 +231,7 @@ func TestRefuseEndsPeer(t *testing.T) {
 	if !ok || ref.Code != wire.RefuseRate || ref.Message != "slow down" {
 		t.Errorf("got %v, want the relay's refusal", err)
 	}
-	if err := cli.Send(1, "@x", sealed(wire.MinSealedLen, 0)); !errors.Is(err, ErrClosed) {
+	if err := cli.Send(1, "@x", 0, identity.PublicKey{}, sealed(wire.MinSealedLen, 0)); !errors.Is(err, ErrClosed) {
 		t.Errorf("send after refusal: got %v, want ErrClosed", err)
 	}
 }
@@ -241,10 +241,10 @@ func TestSendLargerThanRelayAccepts(t *testing.T) {
 	w := welcome(time.Minute)
 	w.MaxFrame = wire.MinFrameLimit
 	cli, rel := connect(t, ServerConfig{Key: relay.Key, Welcome: w}, ClientConfig{Identity: alice, CheckRelayKey: trustAny})
-	if err := cli.Send(1, "@bob", sealed(2000, 0)); !errors.Is(err, ErrTooLarge) {
+	if err := cli.Send(1, "@bob", 0, identity.PublicKey{}, sealed(2000, 0)); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("got %v, want ErrTooLarge", err)
 	}
-	if err := cli.Send(2, "@bob", sealed(500, 0)); err != nil {
+	if err := cli.Send(2, "@bob", 0, identity.PublicKey{}, sealed(500, 0)); err != nil {
 		t.Fatalf("smaller send after a refused one: %v", err)
 	}
 	if got, err := next(t, rel); err != nil || got.(wire.Send).SendID != 2 {
@@ -258,8 +258,8 @@ func TestWritesAllocateNothing(t *testing.T) {
 	// Nothing reads while allocations are counted, as AllocsPerRun counts
 	// every goroutine's: the 51 frames fit in the sockets' buffers.
 	payload := sealed(300, 9)
-	cli.Send(1, "@bob", payload) // grow the buffer once
-	if n := testing.AllocsPerRun(50, func() { cli.Send(1, "@bob", payload) }); n != 0 {
+	cli.Send(1, "@bob", 0, identity.PublicKey{}, payload) // grow the buffer once
+	if n := testing.AllocsPerRun(50, func() { cli.Send(1, "@bob", 0, identity.PublicKey{}, payload) }); n != 0 {
 		t.Errorf("Send: got %v allocations, want 0", n)
 	}
 }

@@ -37,7 +37,7 @@ func fuzzKeys(t testing.TB) (relay, client identity.Identity) {
 func clientScripts(t testing.TB) map[string][]byte {
 	relay, client := fuzzKeys(t)
 	hello := wire.ClientHello{Pub: client.Public().Raw(), Challenge: [32]byte{7}, Name: string(client.Name)}
-	auth := wire.ClientAuth{Proof: client.Key.SealTo(relay.Public(), wire.ClientProofPlaintext(fuzzChallenge(), string(client.Name)))}
+	auth := wire.ClientAuth{Proof: client.Key.SealTo(relay.Public(), wire.ClientProofPlaintext(fuzzChallenge(), string(client.Name), nil))}
 	session := frames(t, hello, auth,
 		wire.Send{SendID: 1, To: "@bob", Sealed: sealed(wire.MinSealedLen, 5)},
 		wire.Lookup{ReqID: 2, Name: "@bob"},
@@ -66,7 +66,7 @@ func relayScripts(t testing.TB) map[string][]byte {
 	hello := wire.ServerHello{RelayPub: relay.Public().Raw(), Challenge: [32]byte{9},
 		Proof: relay.Key.SealTo(client.Public(), wire.ServerProofPlaintext(fuzzChallenge()))}
 	session := frames(t, hello, welcome(time.Second),
-		wire.Recv{From: "@bob", FromPub: [32]byte{3}, Sealed: sealed(wire.MinSealedLen, 6)},
+		wire.Recv{FromConn: 5, From: "@bob", FromPub: [32]byte{3}, Sealed: sealed(wire.MinSealedLen, 6)},
 		wire.LookupReply{ReqID: 2, Status: wire.LookupFound, Pub: [32]byte{3}, Name: "@bob"},
 		wire.SendStatus{SendID: 1, Status: wire.SendQueued},
 		wire.Ping{Data: [8]byte{2}},

@@ -1,6 +1,7 @@
 package relayconn
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -95,7 +96,7 @@ func TestServerRefusesBadClients(t *testing.T) {
 	relay, alice := newID(t, "@relay"), newID(t, "@alice")
 	hello := wire.ClientHello{Pub: alice.Public().Raw(), Name: "@alice"}
 	badVersion := frames(t, hello)
-	badVersion[wire.FrameHeaderLen+4] = 2 // the version byte after the magic
+	badVersion[wire.FrameHeaderLen+4] = 1 // the version byte after the magic
 	tests := []struct {
 		name     string
 		script   func(t *testing.T) []byte
@@ -121,7 +122,7 @@ func TestServerRefusesBadClients(t *testing.T) {
 			return frames(t, h)
 		}, ErrBadProof, wire.RefuseBadAuth},
 		{"wrong proof", func(t *testing.T) []byte {
-			proof := make([]byte, wire.ClientProofLen(len("@alice")))
+			proof := make([]byte, wire.ClientProofLen(len("@alice"), 0))
 			return frames(t, hello, wire.ClientAuth{Proof: proof})
 		}, ErrBadProof, wire.RefuseBadAuth},
 		{"silent after hello", func(t *testing.T) []byte { return frames(t, hello) }, ErrHandshakeTimeout, wire.RefuseTimeout},
@@ -259,4 +260,37 @@ func TestReject(t *testing.T) {
 		t.Errorf("got %v, want the limit refusal", err)
 	}
 	<-done
+}
+
+func TestHandshakeCarriesFlagsTokenAndConnID(t *testing.T) {
+	relay, alice := newID(t, "@relay"), newID(t, "@alice")
+	token := bytes.Repeat([]byte{7}, wire.ClaimTokenLen)
+	tests := []struct {
+		name  string
+		flags wire.HelloFlags
+		token []byte
+	}{
+		{"device without a token", 0, nil},
+		{"service with a token", wire.HelloService, token},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got Claim
+			srv := ServerConfig{Key: relay.Key, Welcome: welcome(time.Second), Claim: func(c Claim) error { got = c; return nil }}
+			cli, rel := connect(t, srv, ClientConfig{Identity: alice, CheckRelayKey: trustAny, Flags: tt.flags, ClaimToken: tt.token})
+			if got.Name != "@alice" || got.Flags != tt.flags || !bytes.Equal(got.Token, tt.token) || got.Remote == nil {
+				t.Errorf("claim: got %+v, want @alice with flags %v and token %x", got, tt.flags, tt.token)
+			}
+			if rel.Flags() != tt.flags || cli.Flags() != tt.flags {
+				t.Errorf("flags: relay side %v, client side %v, want %v", rel.Flags(), cli.Flags(), tt.flags)
+			}
+			if cli.ID() == 0 || cli.ID() != rel.ID() {
+				t.Errorf("conn id: client %d, relay %d, want the same, not 0", cli.ID(), rel.ID())
+			}
+		})
+	}
+	cn, _ := tcpPair(t)
+	if _, err := Handshake(context.Background(), cn, ClientConfig{Identity: alice, CheckRelayKey: trustAny, ClaimToken: token[:5]}); err == nil {
+		t.Error("a 5-byte claim token: got nil error, want a refusal before anything is sent")
+	}
 }

@@ -41,7 +41,7 @@ func (f fillReader) Read(p []byte) (int, error) {
 func trustAny(identity.PublicKey) error { return nil }
 
 func welcome(keepalive time.Duration) wire.Welcome {
-	return wire.Welcome{KeepaliveMillis: uint32(keepalive / time.Millisecond), MaxFrame: wire.MaxFrameSize}
+	return wire.Welcome{KeepaliveMillis: uint32(keepalive / time.Millisecond), MaxFrame: wire.MaxFrameSize, ConnID: 1}
 }
 
 // tcpPair returns the two ends of a loopback TCP connection, the client's

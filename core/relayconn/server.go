@@ -1,10 +1,12 @@
 package relayconn
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	mrand "math/rand/v2"
 	"net"
 	"os"
 	"time"
@@ -24,7 +26,8 @@ type ServerConfig struct {
 	// RefuseNameTaken. nil accepts every client.
 	Claim func(Claim) error
 
-	// Welcome is sent to every client admitted; Accept sets its clock.
+	// Welcome is sent to every client admitted; Accept sets its clock
+	// and a fresh connection id.
 	// Its MaxFrame is also the largest payload read from the client.
 	Welcome wire.Welcome
 
@@ -80,11 +83,12 @@ func serverHandshake(ctx context.Context, nc net.Conn, cfg ServerConfig) (*Conn,
 	disarm := armDeadline(ctx, nc, cfg.Timeout)
 	defer disarm()
 	var buf [handshakeBufLen]byte
-	name, clientKey, err := checkClient(ctx, nc, buf[:], cfg)
-	if err == nil {
-		err = claim(cfg.Claim, Claim{Name: name, Key: clientKey, Remote: nc.RemoteAddr()})
-	}
 	w := cfg.Welcome
+	w.ConnID = newConnID()
+	who, token, err := checkClient(ctx, nc, buf[:], cfg)
+	if err == nil {
+		err = claim(cfg.Claim, Claim{Name: who.name, Key: who.key, Flags: who.flags, Token: token, ConnID: w.ConnID, Remote: nc.RemoteAddr()})
+	}
 	w.RelayTimeMillis = time.Now().UnixMilli()
 	if err == nil {
 		err = writePayload(nc, w)
@@ -102,40 +106,55 @@ func serverHandshake(ctx context.Context, nc net.Conn, cfg ServerConfig) (*Conn,
 		return nil, handshakeError(ctx, "handshake", context.Cause(ctx))
 	}
 	nc.SetDeadline(time.Time{})
-	return newConn(nc, wire.NewReader(nc, int(w.MaxFrame)), false, name, clientKey, w), nil
+	return newConn(nc, wire.NewReader(nc, int(w.MaxFrame)), false, who, w), nil
+}
+
+// newConnID returns a fresh connection id: random, so that ids are unique
+// among the live connections of a relay, and of relays that share names,
+// without any coordination. They are not secrets.
+func newConnID() wire.ConnID {
+	for {
+		if id := wire.ConnID(mrand.Uint64()); id != 0 {
+			return id
+		}
+	}
 }
 
 // checkClient reads the ClientHello, proves the relay's key, and checks
-// the client's proof. It returns the name and key the client proved.
-func checkClient(ctx context.Context, nc net.Conn, buf []byte, cfg ServerConfig) (identity.Name, identity.PublicKey, error) {
+// the client's proof. It returns who the client proved to be and the
+// claim token of its proof (a copy, nil if none).
+func checkClient(ctx context.Context, nc net.Conn, buf []byte, cfg ServerConfig) (peerInfo, []byte, error) {
 	hello, err := readHello(ctx, nc, buf)
 	if err != nil {
-		return "", identity.PublicKey{}, err
+		return peerInfo{}, nil, err
 	}
 	if cfg.Progress != nil {
 		cfg.Progress()
 	}
 	name, err := identity.ParseName(hello.Name)
 	if err != nil {
-		return "", identity.PublicKey{}, refuse(wire.RefuseMalformed, err.Error(), fmt.Errorf("relayconn: %w: %w", wire.ErrMalformed, err))
+		return peerInfo{}, nil, refuse(wire.RefuseMalformed, err.Error(), fmt.Errorf("relayconn: %w: %w", wire.ErrMalformed, err))
 	}
 	clientKey, err := peerKey(hello.Pub)
 	if err != nil {
-		return "", identity.PublicKey{}, refuse(wire.RefuseBadAuth, "the client key is weak or not in canonical form", keyError(string(name), err))
+		return peerInfo{}, nil, refuse(wire.RefuseBadAuth, "the client key is weak or not in canonical form", keyError(string(name), err))
 	}
 	mine, err := challenge(cfg.Rand)
 	if err != nil {
-		return "", identity.PublicKey{}, err
+		return peerInfo{}, nil, err
 	}
-	proof := cfg.Key.SealTo(clientKey, wire.ServerProofPlaintext(hello.Challenge))
+	box := cfg.Key.Shared(clientKey) // one X25519 for both proofs
+	plain := wire.ServerProofPlaintext(hello.Challenge)
+	proof := box.Seal(make([]byte, 0, identity.Overhead+len(plain)), plain)
 	sh := wire.ServerHello{RelayPub: cfg.Key.Public().Raw(), Challenge: mine, Proof: proof}
 	if err := writePayload(nc, sh); err != nil {
-		return "", identity.PublicKey{}, handshakeError(ctx, "send server-hello", err)
+		return peerInfo{}, nil, handshakeError(ctx, "send server-hello", err)
 	}
-	if err := readAuth(ctx, nc, buf, cfg.Key, clientKey, mine, name); err != nil {
-		return "", identity.PublicKey{}, err
+	token, err := readAuth(ctx, nc, buf, box, clientKey, mine, name)
+	if err != nil {
+		return peerInfo{}, nil, err
 	}
-	return name, clientKey, nil
+	return peerInfo{name: name, key: clientKey, flags: hello.Flags}, token, nil
 }
 
 // readHello reads the first frame, which must be a ClientHello of this
@@ -161,28 +180,30 @@ func readHello(ctx context.Context, nc net.Conn, buf []byte) (wire.ClientHello, 
 }
 
 // readAuth reads the ClientAuth and checks its proof over the relay's
-// challenge and the name of the hello.
-func readAuth(ctx context.Context, nc net.Conn, buf []byte, key identity.PrivateKey, clientKey identity.PublicKey, mine [wire.ChallengeLen]byte, name identity.Name) error {
+// challenge and the name of the hello. It returns the proof's claim
+// token, copied, or nil.
+func readAuth(ctx context.Context, nc net.Conn, buf []byte, box identity.SharedKey, clientKey identity.PublicKey, mine [wire.ChallengeLen]byte, name identity.Name) ([]byte, error) {
 	t, payload, err := readHandshakeFrame(ctx, nc, buf, "read client-auth")
 	switch {
 	case err != nil:
-		return err
+		return nil, err
 	case t == wire.FrameRefuse:
-		return refused(payload, string(name))
+		return nil, refused(payload, string(name))
 	case t != wire.FrameClientAuth:
 		err := fmt.Errorf("relayconn: %w: got a %s frame from %s, want client-auth", wire.ErrMalformed, t, name)
-		return refuse(wire.RefuseMalformed, "want a client-auth frame", err)
+		return nil, refuse(wire.RefuseMalformed, "want a client-auth frame", err)
 	}
 	auth, err := wire.ParseClientAuth(payload)
 	if err != nil {
-		return refuse(wire.RefuseMalformed, err.Error(), fmt.Errorf("relayconn: %w", err))
+		return nil, refuse(wire.RefuseMalformed, err.Error(), fmt.Errorf("relayconn: %w", err))
 	}
-	plain, err := key.OpenFrom(clientKey, auth.Proof)
-	if err != nil || !wire.CheckClientProof(plain, mine, string(name)) {
+	plain, err := box.Open(nil, auth.Proof)
+	token, ok := wire.CheckClientProof(plain, mine, string(name))
+	if err != nil || !ok {
 		err := fmt.Errorf("%w: %s did not prove key %s", ErrBadProof, name, clientKey.Fingerprint())
-		return refuse(wire.RefuseBadAuth, "the proof of the client key did not check", err)
+		return nil, refuse(wire.RefuseBadAuth, "the proof of the client key did not check", err)
 	}
-	return nil
+	return bytes.Clone(token), nil
 }
 
 // readHandshakeFrame reads one frame into buf straight from the socket:
@@ -208,9 +229,14 @@ type Claim struct {
 	// Name and Key are what the client proved.
 	Name identity.Name
 	Key  identity.PublicKey
+	// Flags are those of the client's hello.
+	Flags wire.HelloFlags
 	// Token is the claim token the client presented inside its proof,
 	// nil if it gave none.
 	Token []byte
+	// ConnID is the id the connection gets in Welcome, if the claim
+	// succeeds.
+	ConnID wire.ConnID
 	// Remote is the address the socket comes from.
 	Remote net.Addr
 }

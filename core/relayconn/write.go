@@ -14,9 +14,14 @@ import (
 // writes allocates nothing.
 
 // Send hands a sealed envelope for to to the relay (client side). A
-// sendID other than 0 asks for a SendStatus.
-func (c *Conn) Send(sendID uint32, to identity.Name, sealed []byte) error {
-	p := wire.Send{SendID: sendID, To: string(to), Sealed: sealed}
+// sendID other than 0 asks for a SendStatus. toConn 0 sends to the name,
+// another value to that connection of it only; toKey is the key sealed
+// to, which the relay checks against its directory (zero: not checked).
+func (c *Conn) Send(sendID uint32, to identity.Name, toConn wire.ConnID, toKey identity.PublicKey, sealed []byte) error {
+	p := wire.Send{SendID: sendID, ToConn: toConn, To: string(to), Sealed: sealed}
+	if !toKey.IsZero() {
+		p.ToPub = toKey.Raw()
+	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	b, err := p.AppendBinary(startFrame(c.wbuf[:0], wire.FrameSend))
@@ -32,11 +37,12 @@ func (c *Conn) Lookup(reqID uint32, name identity.Name) error {
 	return c.finishLocked(b, err)
 }
 
-// Recv delivers an envelope from from, whose key is fromKey (relay side).
-// A relay delivering one envelope to several connections encodes it once
-// with EncodeRecv and writes it with WriteEncoded instead.
-func (c *Conn) Recv(from identity.Name, fromKey identity.PublicKey, sealed []byte) error {
-	p := wire.Recv{From: string(from), FromPub: fromKey.Raw(), Sealed: sealed}
+// Recv delivers an envelope from connection fromConn of from, whose key
+// is fromKey (relay side). A relay delivering one envelope to several
+// connections encodes it once with EncodeRecv and writes it with
+// WriteEncoded instead.
+func (c *Conn) Recv(fromConn wire.ConnID, from identity.Name, fromKey identity.PublicKey, sealed []byte) error {
+	p := wire.Recv{FromConn: fromConn, From: string(from), FromPub: fromKey.Raw(), Sealed: sealed}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	b, err := p.AppendBinary(startFrame(c.wbuf[:0], wire.FrameRecv))
@@ -97,9 +103,9 @@ func (c *Conn) WriteEncoded(frames ...[]byte) error {
 
 // EncodeRecv returns the whole Recv frame for an envelope, for
 // WriteEncoded. It is a new slice, owned by the caller.
-func EncodeRecv(from identity.Name, fromKey identity.PublicKey, sealed []byte) ([]byte, error) {
-	p := wire.Recv{From: string(from), FromPub: fromKey.Raw(), Sealed: sealed}
-	size := wire.FrameHeaderLen + 1 + len(from) + identity.KeyLen + len(sealed)
+func EncodeRecv(fromConn wire.ConnID, from identity.Name, fromKey identity.PublicKey, sealed []byte) ([]byte, error) {
+	p := wire.Recv{FromConn: fromConn, From: string(from), FromPub: fromKey.Raw(), Sealed: sealed}
+	size := wire.FrameHeaderLen + wire.RecvOverhead + len(from) + len(sealed)
 	return wire.AppendPayload(make([]byte, 0, size), p)
 }
 

@@ -47,6 +47,11 @@ type ReplayGuard struct {
 	seen  map[seenKey]struct{}
 	queue expiryHeap
 	floor int64 // messages dated at or before it (Unix ms) are refused
+
+	// restored holds, per sender, the date of the latest message accepted
+	// before a restart (Unix ms): anything dated at or before it may have
+	// been acted on, and is refused.
+	restored map[string]int64
 }
 
 // seenKey names one message of one sender.
@@ -80,6 +85,9 @@ func (g *ReplayGuard) Check(sender string, m wire.Message, now time.Time) error 
 	case sent.After(now.Add(g.window)):
 		return fmt.Errorf("%w: dated %v ahead, outside the %v window (is the sender's clock right?)", ErrFuture, sent.Sub(now).Round(time.Second), g.window)
 	}
+	if f, ok := g.restored[sender]; ok && m.Time <= f {
+		return fmt.Errorf("%w: %s from %s is dated before the last message accepted from it before a restart", ErrReplay, hexID(m.ID), sender)
+	}
 	k := seenKey{sender: sender, id: m.ID}
 	if _, dup := g.seen[k]; dup {
 		return fmt.Errorf("%w: %s from %s", ErrReplay, hexID(m.ID), sender)
@@ -92,11 +100,31 @@ func (g *ReplayGuard) Check(sender string, m wire.Message, now time.Time) error 
 	return nil
 }
 
+// Restore makes the guard refuse, per sender, every message dated at or
+// before floors[sender] (Unix ms): the latest message a previous process
+// accepted from it, so that no message it may have acted on is acted on
+// again after a restart. Senders new since then are not affected.
+func (g *ReplayGuard) Restore(floors map[string]int64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.restored == nil {
+		g.restored = make(map[string]int64, len(floors))
+	}
+	for s, f := range floors {
+		g.restored[s] = max(g.restored[s], f)
+	}
+}
+
 // prune forgets every message that is now refused on time anyway.
 func (g *ReplayGuard) prune(nowMs int64) {
 	for len(g.queue) > 0 && g.queue[0].until < nowMs {
 		e := heap.Pop(&g.queue).(entry)
 		delete(g.seen, e.key)
+	}
+	for s, f := range g.restored {
+		if f < nowMs-g.window.Milliseconds() {
+			delete(g.restored, s) // refused on time anyway
+		}
 	}
 }
 
@@ -107,6 +135,9 @@ func (g *ReplayGuard) forget() {
 	delete(g.seen, e.key)
 	g.floor = max(g.floor, e.sent)
 }
+
+// Window returns the guard's freshness window.
+func (g *ReplayGuard) Window() time.Duration { return g.window }
 
 // Len returns how many message IDs the guard holds.
 func (g *ReplayGuard) Len() int {

@@ -129,3 +129,34 @@ func TestReplayGuardConcurrent(t *testing.T) {
 
 // timeOf returns the date of m.
 func timeOf(m wire.Message) time.Time { return time.UnixMilli(m.Time) }
+
+func TestReplayGuardRestore(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	last := at(now.Add(-time.Second))
+	g := NewReplayGuard(0)
+	g.Restore(map[string]int64{"@alice": last.Time})
+	tests := []struct {
+		name   string
+		sender string
+		m      wire.Message
+		want   error
+	}{
+		{"the last message accepted before the restart", "@alice", last, ErrReplay},
+		{"an older one with a new id", "@alice", at(now.Add(-time.Minute)), ErrReplay},
+		{"a newer one", "@alice", at(now.Add(-time.Millisecond)), nil},
+		{"another sender's old one", "@bob", at(now.Add(-time.Minute)), nil},
+	}
+	for _, tt := range tests {
+		if err := g.Check(tt.sender, tt.m, now); !errors.Is(err, tt.want) {
+			t.Errorf("%s: got %v, want %v", tt.name, err, tt.want)
+		}
+	}
+	// Once the floor is out of the window it is forgotten.
+	g.Check("@carol", at(now.Add(DefaultWindow+2*time.Second)), now.Add(DefaultWindow+2*time.Second))
+	g.mu.Lock()
+	n := len(g.restored)
+	g.mu.Unlock()
+	if n != 0 {
+		t.Errorf("got %d restored floors a window later, want none", n)
+	}
+}

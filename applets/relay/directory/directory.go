@@ -3,12 +3,14 @@
 // and only an operator can release it.
 //
 // Directory is the interface the relay depends on; Memory keeps bindings
-// in the process and File in a text file an operator can read and edit.
-// A cluster of relays would share one behind the same interface.
+// in the process, and the relay's database (applets/relay/store) on
+// disk. A cluster of relays would share one behind the same interface.
+// ReadFile reads the text file older relays kept, for the import.
 package directory
 
 import (
 	"errors"
+	"time"
 
 	"github.com/nport/nport/core/identity"
 )
@@ -30,12 +32,19 @@ type Directory interface {
 
 	// List returns every binding, sorted by name.
 	List() ([]Binding, error)
+
+	// Count returns how many names are bound.
+	Count() int
 }
 
 // Binding is a name and the key bound to it.
 type Binding struct {
 	Name identity.Name
 	Key  identity.PublicKey
+	// Claimed and LastSeen are when the name was bound and when an
+	// identity last connected or disconnected with it; zero where the
+	// directory does not keep them.
+	Claimed, LastSeen time.Time
 }
 
 // Errors of Directory, checked with errors.Is.

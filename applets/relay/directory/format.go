@@ -7,22 +7,16 @@ import (
 	"github.com/nport/nport/core/identity"
 )
 
-// The file holds one binding a line, "@name nport-pub:KEY"; blank lines
-// and lines starting with # are skipped, and a line may end with a #
-// comment. An operator may edit it while the relay runs.
+// The file of older relays holds one binding a line, "@name
+// nport-pub:KEY"; blank lines and lines starting with # are skipped, and
+// a line may end with a # comment.
 const fileHeader = "# nport relay directory: one \"@name nport-pub:KEY\" per line, the key that claimed the name.\n" +
 	"# Remove a line (or use `nport relay directory remove @name`) to let another key claim the name.\n"
-
-// maxFileSize bounds what is read: a hundred thousand bindings fit.
-const maxFileSize = 16 << 20
 
 // parseFile parses the content of the directory file at path. A name
 // bound twice to different keys is refused, since either line could be
 // the wrong one.
 func parseFile(data []byte, path string) (map[identity.Name]identity.PublicKey, error) {
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("directory: %s is larger than %d bytes: it is not a relay directory", path, maxFileSize)
-	}
 	byName := make(map[identity.Name]identity.PublicKey)
 	lineOf := make(map[identity.Name]int)
 	for i, line := range strings.Split(string(data), "\n") {

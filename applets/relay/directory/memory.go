@@ -52,6 +52,13 @@ func (m *Memory) List() ([]Binding, error) {
 	return sorted(m.byName), nil
 }
 
+// Count returns how many names are bound.
+func (m *Memory) Count() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.byName)
+}
+
 // claimIn is Claim on a map: persist runs before a new binding is added,
 // and an error from it leaves the map unchanged.
 func claimIn(byName map[identity.Name]identity.PublicKey, name identity.Name, key identity.PublicKey, persist func() error) error {

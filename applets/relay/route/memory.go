@@ -3,9 +3,11 @@ package route
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/wire"
 )
 
 // Options configure a Memory router.
@@ -25,6 +27,7 @@ type Memory struct {
 
 	mu   sync.Mutex
 	live map[identity.Name][]Endpoint
+	turn atomic.Uint32 // spreads frames for services over their connections
 }
 
 // NewMemory returns a router with no connection.
@@ -40,7 +43,8 @@ func NewMemory(opt Options) *Memory {
 
 // Attach adds a live connection and hands it what was queued. The queue
 // is drained before the connection is live, so older frames go first,
-// and once more after, for a frame queued while it became live.
+// and once more after, for a frame queued while it became live. Frames
+// queued for a service name go to the first of its connections.
 func (m *Memory) Attach(name identity.Name, ep Endpoint) {
 	m.queue.Drain(name, m.now(), ep.Deliver)
 	m.mu.Lock()
@@ -64,21 +68,38 @@ func (m *Memory) Detach(name identity.Name, ep Endpoint) {
 	m.live[name] = eps
 }
 
-// Route delivers frame to every live connection of name, or queues it.
-// The queue is written outside the router's lock, as a durable queue
-// waits for its disk.
+// Route delivers frame to name's live connections, or queues it. The
+// queue is written outside the router's lock, as a durable queue waits
+// for its disk.
 func (m *Memory) Route(name identity.Name, frame []byte) Result {
-	if deliver(m.endpoints(name), frame) {
-		return Delivered
+	if eps := m.endpoints(name); len(eps) > 0 {
+		if m.deliver(eps, frame) {
+			return Delivered
+		}
+		return Dropped
 	}
 	if err := m.queue.Push(name, frame, m.now()); err != nil {
 		return Dropped
 	}
 	// A connection may have come between the look and the push.
 	if eps := m.endpoints(name); len(eps) > 0 {
-		m.queue.Drain(name, m.now(), func(f []byte) bool { return deliver(eps, f) })
+		m.queue.Drain(name, m.now(), func(f []byte) bool { return m.deliver(eps, f) })
 	}
 	return Queued
+}
+
+// RouteTo delivers frame to one live connection of name.
+func (m *Memory) RouteTo(name identity.Name, id wire.ConnID, frame []byte) Result {
+	for _, ep := range m.endpoints(name) {
+		if ep.ID() != id {
+			continue
+		}
+		if ep.Deliver(frame) {
+			return Delivered
+		}
+		return Dropped
+	}
+	return Gone
 }
 
 // endpoints returns a copy of name's live connections.
@@ -88,12 +109,26 @@ func (m *Memory) endpoints(name identity.Name) []Endpoint {
 	return slices.Clone(m.live[name])
 }
 
-// deliver hands frame to every endpoint and reports whether one took it.
-func deliver(live []Endpoint, frame []byte) bool {
-	ok := false
+// deliver hands frame to each endpoint that is not a service and to the
+// first service endpoint that takes it, starting from a different one
+// each time, and reports whether one took it.
+func (m *Memory) deliver(live []Endpoint, frame []byte) bool {
+	ok, services := false, 0
 	for _, ep := range live {
-		if ep.Deliver(frame) {
+		if ep.Service() {
+			services++
+		} else if ep.Deliver(frame) {
 			ok = true
+		}
+	}
+	if services == 0 {
+		return ok
+	}
+	start := int(m.turn.Add(1))
+	for i := range live {
+		ep := live[(start+i)%len(live)]
+		if ep.Service() && ep.Deliver(frame) {
+			return true
 		}
 	}
 	return ok

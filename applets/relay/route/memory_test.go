@@ -6,15 +6,23 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/wire"
 )
 
 // endpoint records what it is given, up to room frames: unbounded if
 // room is 0, nothing if it is negative.
 type endpoint struct {
-	mu   sync.Mutex
-	got  []string
-	room int
+	mu      sync.Mutex
+	got     []string
+	room    int
+	id      wire.ConnID
+	service bool
 }
+
+func (e *endpoint) ID() wire.ConnID { return e.id }
+func (e *endpoint) Service() bool   { return e.service }
 
 func (e *endpoint) Deliver(frame []byte) bool {
 	e.mu.Lock()
@@ -137,11 +145,12 @@ func TestFullConnectionKeepsTheRest(t *testing.T) {
 	if got, want := next.frames(), []string{"2", "3", "4"}; !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	// A live connection that takes nothing: the frame is queued instead.
+	// A live connection that takes nothing is busy: the sender is told,
+	// and nothing is queued behind its back.
 	m2, _ := newRouter(8, time.Minute)
 	m2.Attach("@bob", &endpoint{room: -1})
-	if got := m2.Route("@bob", []byte("x")); got != Queued {
-		t.Errorf("route to a full connection: got %v, want queued", got)
+	if got := m2.Route("@bob", []byte("x")); got != Dropped {
+		t.Errorf("route to a busy connection: got %v, want dropped", got)
 	}
 }
 
@@ -166,5 +175,66 @@ func TestConcurrentRouting(t *testing.T) {
 	}
 	if total < 400 {
 		t.Errorf("got %d frames delivered, want at least 400 (every route had a live connection)", total)
+	}
+}
+
+func TestServiceGetsOneCopy(t *testing.T) {
+	m, _ := newRouter(4, time.Minute)
+	rv1, rv2 := &endpoint{id: 1, service: true}, &endpoint{id: 2, service: true}
+	m.Attach("@rv", rv1)
+	m.Attach("@rv", rv2)
+	for i := range 10 {
+		if got := m.Route("@rv", fmt.Appendf(nil, "%d", i)); got != Delivered {
+			t.Fatalf("route %d: got %v, want delivered", i, got)
+		}
+	}
+	n1, n2 := len(rv1.frames()), len(rv2.frames())
+	if n1+n2 != 10 || n1 == 0 || n2 == 0 {
+		t.Errorf("got %d and %d frames, want 10 in all, spread over both", n1, n2)
+	}
+	// A busy service connection passes its turn to the other.
+	busy, idle := &endpoint{id: 3, service: true, room: -1}, &endpoint{id: 4, service: true}
+	m.Attach("@rv2", busy)
+	m.Attach("@rv2", idle)
+	for range 4 {
+		m.Route("@rv2", []byte("x"))
+	}
+	if got := len(idle.frames()); got != 4 {
+		t.Errorf("the idle service connection got %d frames, want all 4", got)
+	}
+}
+
+func TestRouteToOneConnection(t *testing.T) {
+	m, _ := newRouter(4, time.Minute)
+	a, b := &endpoint{id: 7}, &endpoint{id: 8}
+	m.Attach("@alice", a)
+	m.Attach("@alice", b)
+	tests := []struct {
+		name  string
+		to    identity.Name
+		id    wire.ConnID
+		want  Result
+		gotA  int
+		gotB  int
+		frame string
+	}{
+		{"the one asked", "@alice", 8, Delivered, 0, 1, "reply"},
+		{"an id of another name", "@bob", 8, Gone, 0, 1, "x"},
+		{"an id that is not live", "@alice", 9, Gone, 0, 1, "y"},
+	}
+	for _, tt := range tests {
+		if got := m.RouteTo(tt.to, tt.id, []byte(tt.frame)); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+		if len(a.frames()) != tt.gotA || len(b.frames()) != tt.gotB {
+			t.Errorf("%s: connections got %q and %q", tt.name, a.frames(), b.frames())
+		}
+	}
+	m.Attach("@carol", &endpoint{id: 1, room: -1})
+	if got := m.RouteTo("@carol", 1, []byte("z")); got != Dropped {
+		t.Errorf("to a busy connection: got %v, want dropped", got)
+	}
+	if got := m.Route("@nobody", []byte("q")); got != Queued {
+		t.Errorf("to a name with no connection: got %v, want queued", got)
 	}
 }

@@ -24,9 +24,9 @@ import (
 // Defaults of the Config fields left zero.
 const (
 	// DefaultMaxSessions bounds the sessions held, live and pending.
-	DefaultMaxSessions = 1000
+	DefaultMaxSessions = 10000
 	// DefaultMaxSessionsPerIdentity bounds the sessions one requester holds.
-	DefaultMaxSessionsPerIdentity = 20
+	DefaultMaxSessionsPerIdentity = 2000
 	// DefaultHandshakeTimeout is how long a socket has to send its hello.
 	DefaultHandshakeTimeout = 10 * time.Second
 	// DefaultSessionTTL is how long a session waits for both parties.
