@@ -46,8 +46,44 @@ type Queue struct {
 // lane is what one sender has waiting.
 type lane struct {
 	sender string
-	frames [][]byte // oldest first
+	frames [][]byte // oldest first, from head on
+	head   int
 	bytes  int64
+}
+
+// count returns the frames waiting in l.
+func (l *lane) count() int { return len(l.frames) - l.head }
+
+// push adds f at the end.
+func (l *lane) push(f []byte) {
+	l.frames = append(l.frames, f)
+	l.bytes += int64(len(f))
+}
+
+// pop removes and returns the oldest frame. An emptied lane starts its
+// array over, so a lane that drains as it fills allocates nothing.
+func (l *lane) pop() []byte {
+	f := l.frames[l.head]
+	l.frames[l.head] = nil
+	l.head++
+	if l.head == len(l.frames) {
+		l.frames, l.head = l.frames[:0], 0
+	}
+	l.bytes -= int64(len(f))
+	return f
+}
+
+// dropNewest removes and returns the newest frame.
+func (l *lane) dropNewest() []byte {
+	last := len(l.frames) - 1
+	f := l.frames[last]
+	l.frames[last] = nil
+	l.frames = l.frames[:last]
+	if l.head == len(l.frames) {
+		l.frames, l.head = l.frames[:0], 0
+	}
+	l.bytes -= int64(len(f))
+	return f
 }
 
 // New returns an empty queue bounded by lim, drawing its bytes from
@@ -74,7 +110,7 @@ func (q *Queue) Push(sender []byte, frame []byte) bool {
 		return false
 	}
 	// When memory is short only a sender's first frame gets in.
-	if !q.budget.take(size) && l != nil || !q.roomFor(l, size) {
+	if !q.budget.take(size) && l != nil && l.count() > 0 || !q.roomFor(l, size) {
 		q.budget.give(size)
 		return false
 	}
@@ -82,11 +118,10 @@ func (q *Queue) Push(sender []byte, frame []byte) bool {
 		l = &lane{sender: string(sender)}
 		q.lanes[l.sender] = l
 	}
-	if len(l.frames) == 0 {
+	if l.count() == 0 {
 		q.ring = append(q.ring, l)
 	}
-	l.frames = append(l.frames, frame)
-	l.bytes += size
+	l.push(frame)
 	q.frames++
 	q.bytes += size
 	q.signal()
@@ -100,7 +135,7 @@ func (q *Queue) roomFor(l *lane, size int64) bool {
 	frames, bytes := q.lim.share()
 	var mine int64
 	if l != nil {
-		if len(l.frames) >= frames || l.bytes+size > bytes {
+		if l.count() >= frames || l.bytes+size > bytes {
 			return false
 		}
 		mine = l.bytes
@@ -128,27 +163,27 @@ func (q *Queue) fattest() *lane {
 
 // evictNewest drops the newest frame of l.
 func (q *Queue) evictNewest(l *lane) {
-	last := len(l.frames) - 1
-	size := int64(len(l.frames[last]))
-	l.frames[last] = nil
-	l.frames = l.frames[:last]
-	q.forget(l, size)
+	q.forget(int64(len(l.dropNewest())))
 	q.evicted++
-	if len(l.frames) == 0 {
+	if l.count() == 0 {
 		q.unlink(l)
 	}
 }
 
-// forget accounts for a frame of size bytes leaving lane l.
-func (q *Queue) forget(l *lane, size int64) {
-	l.bytes -= size
+// forget accounts for a frame of size bytes leaving the queue.
+func (q *Queue) forget(size int64) {
 	q.frames--
 	q.bytes -= size
 	q.budget.give(size)
 }
 
-// unlink removes an empty lane from the turn order and the map, so
-// senders that are done cost nothing.
+// keptLanes bounds the empty lanes a queue keeps for senders that may
+// send again, so that a steady exchange allocates no lane per frame while
+// many senders that are done cost nothing.
+const keptLanes = 16
+
+// unlink removes an empty lane from the turn order, and from the map
+// unless there are few lanes.
 func (q *Queue) unlink(l *lane) {
 	for i, r := range q.ring {
 		if r == l {
@@ -162,7 +197,9 @@ func (q *Queue) unlink(l *lane) {
 	if q.turn >= len(q.ring) {
 		q.turn = 0
 	}
-	delete(q.lanes, l.sender)
+	if len(q.lanes) > keptLanes {
+		delete(q.lanes, l.sender)
+	}
 }
 
 // signal leaves a token in ready, if there is none.

@@ -42,8 +42,8 @@ func TestTakeServesSendersInTurn(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if st := q.Stats(); st.Frames != 0 || st.Bytes != 0 || st.Senders != 0 || len(q.lanes) != 0 {
-		t.Errorf("after taking all: %+v with %d lanes, want an empty queue", st, len(q.lanes))
+	if st := q.Stats(); st.Frames != 0 || st.Bytes != 0 || st.Senders != 0 || len(q.ring) != 0 {
+		t.Errorf("after taking all: %+v with %d lanes in turn, want an empty queue", st, len(q.ring))
 	}
 }
 
@@ -147,6 +147,10 @@ func TestBudgetAcrossQueues(t *testing.T) {
 	if q2.Push([]byte("@f"), frame("@f", 10, 250)) {
 		t.Error("a second frame past the budget: taken, want refused")
 	}
+	q2.Take(nil, 100, 1<<20) // @f's lane in q2 is empty now, and kept
+	if !q2.Push([]byte("@f"), frame("@f", 11, 250)) {
+		t.Error("a first frame again, in a lane kept empty: refused, want taken")
+	}
 	q1.Take(nil, 100, 1<<20)
 	if left := q2.Close(); len(left) != 1 {
 		t.Errorf("close returned %d frames, want 1", len(left))
@@ -169,5 +173,31 @@ func TestPushAllocatesOnlyForANewSender(t *testing.T) {
 	q.lim.Frames = 1 << 30
 	if n := testing.AllocsPerRun(100, func() { q.Push(sender, f) }); n > 0.1 {
 		t.Errorf("got %v allocations per push, want none for a sender with frames waiting", n)
+	}
+}
+
+func TestLanesOfManySendersAreForgotten(t *testing.T) {
+	q := New(Limits{Frames: 1 << 20, Bytes: 1 << 30}, nil)
+	for i := range 1000 {
+		s := fmt.Sprintf("@s%d", i)
+		q.Push([]byte(s), frame(s, i, 10))
+	}
+	q.Take(nil, 1<<20, 1<<30)
+	if n := len(q.lanes); n > keptLanes {
+		t.Errorf("after 1,000 senders are done: %d lanes kept, want at most %d", n, keptLanes)
+	}
+}
+
+func TestSteadyExchangeAllocatesNothing(t *testing.T) {
+	q := New(Limits{Frames: 64, Bytes: 1 << 20}, nil)
+	sender, f := []byte("@alice"), frame("@alice", 0, 100)
+	dst := make([][]byte, 0, 8)
+	q.Push(sender, f)
+	q.Take(dst, 8, 1<<20)
+	if n := testing.AllocsPerRun(100, func() {
+		q.Push(sender, f)
+		dst = q.Take(dst[:0], 8, 1<<20)
+	}); n != 0 {
+		t.Errorf("got %v allocations per frame pushed and taken, want 0", n)
 	}
 }

@@ -9,15 +9,12 @@ func (q *Queue) Take(dst [][]byte, max int, maxBytes int64) [][]byte {
 	var taken int64
 	for n := 0; n < max && len(q.ring) > 0 && (n == 0 || taken < maxBytes); n++ {
 		l := q.ring[q.turn]
-		f := l.frames[0]
-		l.frames[0] = nil
-		l.frames = l.frames[1:]
+		f := l.pop()
 		size := int64(len(f))
-		q.forget(l, size)
+		q.forget(size)
 		taken += size
 		dst = append(dst, f)
-		if len(l.frames) == 0 {
-			l.frames = nil // let the array go
+		if l.count() == 0 {
 			q.unlink(l)
 		} else {
 			q.turn = (q.turn + 1) % len(q.ring)
@@ -37,7 +34,7 @@ func (q *Queue) Close() [][]byte {
 	q.closed = true
 	var out [][]byte
 	for _, l := range q.ring {
-		for _, f := range l.frames {
+		for _, f := range l.frames[l.head:] {
 			q.budget.give(int64(len(f)))
 			out = append(out, f)
 		}

@@ -72,8 +72,8 @@ func (m *Memory) Detach(name identity.Name, ep Endpoint) {
 // queue is written outside the router's lock, as a durable queue waits
 // for its disk.
 func (m *Memory) Route(name identity.Name, frame []byte) Result {
-	if eps := m.endpoints(name); len(eps) > 0 {
-		if m.deliver(eps, frame) {
+	if live, ok := m.deliverLive(name, frame); live {
+		if ok {
 			return Delivered
 		}
 		return Dropped
@@ -88,9 +88,21 @@ func (m *Memory) Route(name identity.Name, frame []byte) Result {
 	return Queued
 }
 
+// deliverLive hands frame to name's live connections, if it has any, and
+// reports whether it has and whether one took it. Deliver never blocks,
+// so it runs under the lock, and routing copies nothing.
+func (m *Memory) deliverLive(name identity.Name, frame []byte) (live, ok bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	eps := m.live[name]
+	return len(eps) > 0, len(eps) > 0 && m.deliver(eps, frame)
+}
+
 // RouteTo delivers frame to one live connection of name.
 func (m *Memory) RouteTo(name identity.Name, id wire.ConnID, frame []byte) Result {
-	for _, ep := range m.endpoints(name) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, ep := range m.live[name] {
 		if ep.ID() != id {
 			continue
 		}
