@@ -1,11 +1,9 @@
 package relay
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"strings"
 	"testing"
@@ -59,17 +57,7 @@ func (r *testRelay) connectFrom(t testing.TB, from string, id identity.Identity)
 // refusalOf reads what the relay sent nc before closing it: a Refuse.
 func refusalOf(t testing.TB, nc net.Conn) wire.Refusal {
 	t.Helper()
-	nc.SetReadDeadline(time.Now().Add(10 * time.Second))
-	all, _ := io.ReadAll(nc) // ends in EOF or a reset: the bytes before count
-	typ, payload, err := wire.ReadFrame(bytes.NewReader(all), make([]byte, wire.MaxFrameSize))
-	if err != nil || typ != wire.FrameRefuse {
-		t.Fatalf("got %q (%v), want a refuse frame", all, err)
-	}
-	r, err := wire.ParseRefuse(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return nettest.MustRefusal(t, nc, 10*time.Second)
 }
 
 // TestIdleFloodLeavesRoomForHonestClients fills the handshake limits with

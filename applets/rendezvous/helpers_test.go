@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
+	"github.com/nport/nport/core/nettest"
 	"log/slog"
 	"net"
 	"sync"
@@ -167,18 +167,5 @@ func silentRefusal(t testing.TB, addr string) wire.Refusal {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	_ = c.SetReadDeadline(time.Now().Add(wait))
-	all, err := io.ReadAll(c)
-	if err != nil {
-		t.Fatalf("got %v, want the rendezvous to close within %v", err, wait)
-	}
-	typ, payload, err := wire.ReadFrame(bytes.NewReader(all), make([]byte, wire.MaxFrameSize))
-	if err != nil || typ != wire.FrameRefuse {
-		t.Fatalf("got %q (%v), want a refuse frame", all, err)
-	}
-	r, err := wire.ParseRefuse(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return nettest.MustRefusal(t, c, wait)
 }

@@ -1,12 +1,9 @@
 package admission
 
 import (
-	"bytes"
-	"errors"
-	"io"
+	"github.com/nport/nport/core/nettest"
 	"net"
 	"net/netip"
-	"os"
 	"testing"
 	"time"
 
@@ -70,27 +67,10 @@ func (l *loopback) pair(from string) (dialed, accepted net.Conn) {
 }
 
 // told reads what the gate sent to the peer of dialed before closing it:
-// the refusal, or ok false if the socket closed without one, or is still
-// open after wait.
+// the refusal, or ok false if the socket closed without one.
 func told(t testing.TB, dialed net.Conn) (r wire.Refusal, ok bool) {
 	t.Helper()
-	_ = dialed.SetReadDeadline(time.Now().Add(wait))
-	all, err := io.ReadAll(dialed)
-	if errors.Is(err, os.ErrDeadlineExceeded) {
-		t.Fatalf("socket still open after %v, want it closed", wait)
-	}
-	if len(all) == 0 {
-		return wire.Refusal{}, false
-	}
-	typ, payload, err := wire.ReadFrame(bytes.NewReader(all), make([]byte, wire.MaxFrameSize))
-	if err != nil || typ != wire.FrameRefuse {
-		t.Fatalf("got %q (%v), want one refuse frame", all, err)
-	}
-	r, err = wire.ParseRefuse(payload)
-	if err != nil {
-		t.Fatalf("parse refuse: %v", err)
-	}
-	return r, true
+	return nettest.ReadRefusal(t, dialed, wait)
 }
 
 // tcpAddr is ap as the listener reports a remote address.

@@ -179,30 +179,10 @@ func readPaired(t testing.TB, c net.Conn) wire.Role {
 }
 
 // readRefusal reads what the server sends before it closes c: a Refuse
-// frame, then the end of the stream. It returns the refusal; ok is false
-// if the server closed without one. The read is bounded by wait.
+// frame, then the end of the stream; ok is false if it said nothing.
 func readRefusal(t testing.TB, c net.Conn) (r wire.Refusal, ok bool) {
 	t.Helper()
-	_ = c.SetReadDeadline(time.Now().Add(wait))
-	all, err := io.ReadAll(c)
-	if err != nil && !errors.Is(err, net.ErrClosed) && !isReset(err) {
-		t.Fatalf("got %v after %d bytes, want the server to close within %v", err, len(all), wait)
-	}
-	if len(all) == 0 {
-		return wire.Refusal{}, false
-	}
-	typ, payload, err := wire.ReadFrame(bytes.NewReader(all), make([]byte, wire.MaxFrameSize))
-	if err != nil || typ != wire.FrameRefuse {
-		t.Fatalf("got %q (%v), want one refuse frame", all, err)
-	}
-	r, err = wire.ParseRefuse(payload)
-	if err != nil {
-		t.Fatalf("parse refuse: %v", err)
-	}
-	if rest := len(all) - wire.FrameHeaderLen - len(payload); rest != 0 {
-		t.Fatalf("got %d bytes after the refuse frame, want none", rest)
-	}
-	return r, true
+	return nettest.ReadRefusal(t, c, wait)
 }
 
 // isReset reports a connection reset, which a close with bytes unread
