@@ -4,8 +4,11 @@
 // seal.ReplayGuard.Restore). Dates older than the freshness window are
 // forgotten: the window refuses those anyway.
 //
-// The state is a bbolt database of one bucket, sender → Unix ms; Save
-// returns once the dates are on disk.
+// The state is a bbolt database of one bucket, sender → Unix ms. Save
+// returns once the dates are written to the file, so a process that
+// restarts, is upgraded or crashes finds them; the file is synced to the
+// disk within SyncInterval, so that a power cut loses at most the dates of
+// that last moment, and a set-up does not wait for a disk on its path.
 package replaystate
 
 import (
@@ -26,6 +29,10 @@ var bucket = []byte("latest")
 // lockTimeout bounds the wait for a database another process holds.
 const lockTimeout = time.Second
 
+// SyncInterval is how long a date may wait in the page cache before it is
+// synced to the disk.
+const SyncInterval = time.Second
+
 // ErrInUse means another process holds the state file.
 var ErrInUse = errors.New("replaystate: the state file is in use by another process")
 
@@ -37,6 +44,10 @@ type State struct {
 	mu        sync.Mutex
 	saved     map[string]int64 // what the file holds
 	nextPrune time.Time
+	dirty     bool // written since the last sync
+
+	stop chan struct{} // ends the syncer
+	done chan struct{} // closed when it has
 }
 
 // Open opens or creates the state file at path (mode 0600, its directory
@@ -52,7 +63,8 @@ func Open(path string, window time.Duration) (*State, error) {
 	if err != nil {
 		return nil, fmt.Errorf("replaystate: open %s: %w (move the file away if it is damaged: it only holds recent message dates)", path, err)
 	}
-	s := &State{db: db, window: window, saved: make(map[string]int64)}
+	db.NoSync = true // synced by the syncer, not by every transaction
+	s := &State{db: db, window: window, saved: make(map[string]int64), stop: make(chan struct{}), done: make(chan struct{})}
 	if err := s.load(); err != nil {
 		db.Close()
 		return nil, err
@@ -61,7 +73,43 @@ func Open(path string, window time.Duration) (*State, error) {
 		db.Close()
 		return nil, err
 	}
+	go s.syncer()
 	return s, nil
+}
+
+// syncer syncs what was written to the disk every SyncInterval, until
+// Close.
+func (s *State) syncer() {
+	defer close(s.done)
+	t := time.NewTicker(SyncInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			s.sync()
+		case <-s.stop:
+			return
+		}
+	}
+}
+
+// sync syncs the file if anything was written since the last time. It
+// holds no lock while the disk works, so a Save never waits for it.
+func (s *State) sync() error {
+	s.mu.Lock()
+	dirty := s.dirty
+	s.dirty = false
+	s.mu.Unlock()
+	if !dirty {
+		return nil
+	}
+	if err := s.db.Sync(); err != nil {
+		s.mu.Lock()
+		s.dirty = true
+		s.mu.Unlock()
+		return fmt.Errorf("replaystate: sync: %w", err)
+	}
+	return nil
 }
 
 // load reads every date.
@@ -93,8 +141,9 @@ func (s *State) Latest() map[string]int64 {
 }
 
 // Save records, for each sender, the date of a message accepted from it,
-// and returns once it is on disk. Dates no later than those held change
-// nothing and cost no write.
+// and returns once it is written to the file (synced to the disk within
+// SyncInterval). Dates no later than those held change nothing and cost
+// no write.
 func (s *State) Save(latest map[string]int64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -123,6 +172,7 @@ func (s *State) Save(latest map[string]int64) error {
 	for k, v := range changed {
 		s.saved[k] = v
 	}
+	s.dirty = true
 	if now := time.Now(); !now.Before(s.nextPrune) {
 		return s.pruneLocked(now)
 	}
@@ -163,8 +213,14 @@ func (s *State) pruneLocked(now time.Time) error {
 	for _, k := range old {
 		delete(s.saved, k)
 	}
+	s.dirty = true
 	return nil
 }
 
-// Close closes the file.
-func (s *State) Close() error { return s.db.Close() }
+// Close syncs and closes the file.
+func (s *State) Close() error {
+	close(s.stop)
+	<-s.done
+	err := s.sync()
+	return errors.Join(err, s.db.Close())
+}
