@@ -71,7 +71,7 @@ type Config struct {
 	Accept func(from identity.Name) bool
 	// StateFile, if set, is where the latest date accepted from each
 	// sender is kept across restarts (core/replaystate): a message is
-	// delivered only once its date is on disk, and after a restart
+	// delivered only once its date is in the file, and after a restart
 	// anything a previous process may have acted on is refused.
 	StateFile string
 	// ReplayWindow is the freshness window of received messages
@@ -106,7 +106,7 @@ type Client struct {
 	known    *identity.KnownIdentities
 	guard    *seal.ReplayGuard
 	state    *replaystate.State // nil without Config.StateFile
-	commits  chan Incoming      // accepted, waiting for their date on disk
+	commits  chan Incoming      // accepted, waiting for their date in the state file
 	inbox    chan Incoming
 	claim    []byte        // the claim token, raw
 	busy     chan Incoming // requests to answer busy

@@ -45,14 +45,14 @@ func (c *Client) receive(r wire.Recv) {
 	}
 	in := Incoming{From: from, Conn: r.FromConn, Msg: m}
 	if c.commits != nil {
-		c.commits <- in // delivered once its date is on disk
+		c.commits <- in // delivered once its date is in the state file
 		return
 	}
 	c.deliver(in)
 }
 
 // commit writes the dates of accepted messages to the state file, many
-// at a time, and delivers each message once its date is on disk, in the
+// at a time, and delivers each message once its date is written, in the
 // order they came. It returns when commits is closed and empty.
 func (c *Client) commit() {
 	batch := make([]Incoming, 0, 64)
