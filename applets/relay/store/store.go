@@ -40,6 +40,9 @@ type Options struct {
 	Now func() time.Time
 }
 
+// batchDelay is how long a write waits for others to share its sync.
+const batchDelay = time.Millisecond
+
 // DefaultLockTimeout is how long Open waits for the file's lock.
 const DefaultLockTimeout = 2 * time.Second
 
@@ -81,6 +84,9 @@ func Open(path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w (move it aside to start with an empty directory, or restore a backup)", path, err)
 	}
+	// Claims and pushes that come together share one sync; a lone one
+	// waits a millisecond for company, not bbolt's default ten.
+	db.MaxBatchDelay = batchDelay
 	s := &Store{db: db, path: path, queue: opt.Queue, now: opt.Now, cache: make(map[identity.Name]identity.PublicKey)}
 	if s.queue.MaxBytes <= 0 {
 		s.queue.MaxBytes = route.DefaultMaxBytes
