@@ -1,9 +1,10 @@
 // Package relay is the `nport relay` applet: the control plane. Every
 // identity keeps one outbound connection to it; it proves its own key,
 // checks each identity's, binds names to keys under its claim policy,
-// and carries sealed envelopes it cannot read to every live connection
-// of their recipient, or keeps them on disk a while for one that is
-// offline.
+// and carries sealed envelopes it cannot read to their recipient's live
+// connections (each of a device's, one of a service's, the one an answer
+// names), fairly between their senders, or keeps them on disk a while
+// for a recipient that is offline.
 //
 // The wire protocol is in wire/ and core/relayconn; the state lives in
 // the store package's database, behind the interfaces of the directory

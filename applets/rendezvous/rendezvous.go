@@ -52,6 +52,12 @@ func Run(ctx context.Context, cfg Config) error {
 	if created {
 		log.Info("created identity; clients pin it on first use", "line", id.ShareLine())
 	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another rendezvous running? pick another port with --listen)", cfg.Listen, err)
+	}
+	// Made once nothing else can fail: only its Run closes its state file.
 	rc, err := relayclient.New(relayclient.Config{
 		Settings:  cfg.Settings,
 		Identity:  id,
@@ -61,12 +67,8 @@ func Run(ctx context.Context, cfg Config) error {
 		StateFile: StateFile(cfg.Home, name),
 	})
 	if err != nil {
+		ln.Close()
 		return err
-	}
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w (is another rendezvous running? pick another port with --listen)", cfg.Listen, err)
 	}
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	ready := Ready{Listen: ln.Addr().String(), Address: net.JoinHostPort(host, port), Identity: name, Key: id.Public()}

@@ -131,7 +131,8 @@ type Client struct {
 	relayKey identity.PublicKey
 }
 
-// New checks cfg and returns a Client; Run connects it.
+// New checks cfg and returns a Client; Run connects it. With a
+// StateFile, New opens it and Run closes it: call Run.
 func New(cfg Config) (*Client, error) {
 	if cfg.Identity.Name == "" || cfg.Identity.Key.IsZero() {
 		return nil, errors.New("relayclient: no identity: load one with identity.Store before connecting")
