@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/nport/nport/applets/relay/fair"
+	"github.com/nport/nport/applets/relay/route"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/ratelimit"
 	"github.com/nport/nport/core/relayconn"
@@ -64,15 +65,7 @@ func (p *peer) Service() bool { return p.service }
 // client that reads slower than it is sent to is never disconnected for
 // it: what its queue has no room for is refused to the senders.
 func (p *peer) Deliver(frame []byte) bool {
-	return p.queue.Push(recvSender(frame), frame)
-}
-
-// recvSender returns the sender's name in an encoded Recv frame, aliasing
-// it: the header, the sender's connection id, then the name.
-func recvSender(frame []byte) []byte {
-	const at = wire.FrameHeaderLen + 8
-	n := int(frame[at])
-	return frame[at+1 : at+1+n]
+	return p.queue.Push(route.SenderOf(frame), frame)
 }
 
 // release undoes newPeer and the router's Attach, once.

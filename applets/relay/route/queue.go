@@ -16,7 +16,7 @@ import (
 type Queue interface {
 	// Push keeps frame for name. It fails with an error wrapping
 	// ErrQueueFull when there is no room, or with the storage's error.
-	// Past the per-name bound the oldest frame of name gives way.
+	// Past the per-name bound a frame gives way, as GiveWay chooses.
 	Push(name identity.Name, frame []byte, now time.Time) error
 
 	// Drain hands take the frames kept for name that have not expired at
@@ -85,9 +85,13 @@ func (q *MemoryQueue) Push(name identity.Name, frame []byte, now time.Time) erro
 		return ErrQueueFull
 	}
 	box := q.expire(q.boxes[name], now)
-	if len(box) >= q.opt.Len {
-		q.bytes -= int64(len(box[0].frame))
-		box = dropFront(box, 1)
+	senders := make([][]byte, len(box))
+	for i, f := range box {
+		senders[i] = SenderOf(f.frame)
+	}
+	if i := GiveWay(senders, SenderOf(frame), q.opt.Len); i >= 0 {
+		q.bytes -= int64(len(box[i].frame))
+		box = append(box[:i], box[i+1:]...)
 	}
 	q.boxes[name] = append(box, queued{frame: frame, expires: now.Add(q.opt.TTL)})
 	q.bytes += int64(len(frame))

@@ -41,18 +41,27 @@ func (s *Store) Push(name identity.Name, frame []byte, now time.Time) error {
 }
 
 // pushTx makes room in name's queue, dropping expired frames and, at the
-// bound, the oldest, then appends frame. It returns the bytes it dropped.
+// bound, the one route.GiveWay chooses, then appends frame. It returns
+// the bytes it dropped.
 func (s *Store) pushTx(tx *bolt.Tx, name identity.Name, frame []byte, now time.Time) (int64, error) {
 	frames := tx.Bucket(bucketFrames)
-	n, expired, err := countFrames(frames, name, now)
+	box, err := framesOf(frames, name)
 	if err != nil {
 		return 0, err
 	}
-	box, err := oldestFrames(frames, name, max(expired, n-s.queue.Len+1))
-	if err != nil {
-		return 0, err
+	expired := 0
+	for expired < len(box) && !now.Before(box[expired].expires) {
+		expired++
 	}
-	freed, err := deleteFrames(tx, box)
+	senders := make([][]byte, 0, len(box)-expired)
+	for _, f := range box[expired:] {
+		senders = append(senders, route.SenderOf(f.frame))
+	}
+	gone := box[:expired:expired]
+	if i := route.GiveWay(senders, route.SenderOf(frame), s.queue.Len); i >= 0 {
+		gone = append(gone, box[expired+i])
+	}
+	freed, err := deleteFrames(tx, gone)
 	if err != nil {
 		return 0, err
 	}
@@ -65,24 +74,6 @@ func (s *Store) pushTx(tx *bolt.Tx, name identity.Name, frame []byte, now time.T
 		return 0, err
 	}
 	return freed, tx.Bucket(bucketExpiry).Put(expiryKey(expires, seq), []byte(name))
-}
-
-// countFrames counts name's frames, and those at the front that have
-// expired at now, without copying any.
-func countFrames(frames *bolt.Bucket, name identity.Name, now time.Time) (n, expired int, err error) {
-	prefix := framePrefix(name)
-	c := frames.Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		f, err := decodeFrame(k, v)
-		if err != nil {
-			return 0, 0, err
-		}
-		if expired == n && !now.Before(f.expires) {
-			expired++
-		}
-		n++
-	}
-	return n, expired, nil
 }
 
 // Drain hands take name's frames that have not expired, oldest first,
@@ -137,22 +128,18 @@ func (s *Store) Queued() (frames int, size int64) {
 	return frames, s.bytes.Load()
 }
 
-// framesOf returns name's frames, oldest first.
+// framesOf returns name's frames, oldest first. Their frames alias the
+// transaction's pages; their keys are copied, as deleting moves pages.
 func framesOf(frames *bolt.Bucket, name identity.Name) ([]queuedFrame, error) {
-	return oldestFrames(frames, name, -1)
-}
-
-// oldestFrames returns the first n of name's frames (all if n < 0).
-func oldestFrames(frames *bolt.Bucket, name identity.Name, n int) ([]queuedFrame, error) {
 	prefix := framePrefix(name)
 	var box []queuedFrame
 	c := frames.Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(box) != n; k, v = c.Next() {
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		f, err := decodeFrame(k, v)
 		if err != nil {
 			return nil, err
 		}
-		f.key = bytes.Clone(k) // deleting moves the page the key is on
+		f.key = bytes.Clone(k)
 		box = append(box, f)
 	}
 	return box, nil

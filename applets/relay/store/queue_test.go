@@ -3,6 +3,8 @@ package store
 import (
 	"errors"
 	"fmt"
+	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/relayconn"
 	"sync"
 	"testing"
 	"time"
@@ -121,4 +123,29 @@ func TestSweepFrames(t *testing.T) {
 		t.Errorf("after sweep: %d frames of %d bytes, want 1 of 4", n, size)
 	}
 	wantFrames(t, drain(t, s, "@stays", clk.Now()), "kept")
+}
+
+func TestFloodKeepsTheManagersRequest(t *testing.T) {
+	clk := fakeclock.New()
+	s := open(t, tempPath(t), clk, route.QueueOptions{Len: 8, TTL: time.Hour})
+	recv := func(from string) []byte {
+		f, err := relayconn.EncodeRecv(1, identity.Name(from), identity.PublicKey{}, make([]byte, 100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	if err := s.Push("@dev", recv("@alice"), clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for range 50 {
+		if err := s.Push("@dev", recv("@flood"), clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	s.Drain("@dev", clk.Now(), func(f []byte) bool { got = append(got, string(route.SenderOf(f))); return true })
+	if len(got) != 8 || got[0] != "@alice" {
+		t.Errorf("the device gets %q, want alice's request first among 8", got)
+	}
 }
