@@ -111,7 +111,7 @@ func TestJoin(t *testing.T) {
 			answer: func(t *testing.T, c net.Conn) {
 				c.Write(frame(t, wire.Refusal{Code: wire.RefuseLimit}))
 			},
-			check: wantRefusal(wire.RefuseLimit, "retry later"),
+			check: wantRefusal(wire.RefuseLimit, "retry shortly"),
 		},
 		{
 			name: "another frame",

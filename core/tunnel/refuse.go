@@ -8,7 +8,8 @@ func refused(ref wire.Refusal) error {
 	ref.Peer = "rendezvous"
 	advice := refuseAdvice(ref.Code)
 	switch {
-	case advice == "":
+	case advice == "", ref.Code == wire.RefuseLimit && ref.Message != "":
+		// A limit's refusal names the limit and what to do itself.
 	case ref.Message == "":
 		ref.Message = advice
 	default:
@@ -25,7 +26,7 @@ func refuseAdvice(code wire.RefuseCode) string {
 	case wire.RefuseTimeout:
 		return "the hello came too late, or the other party never came: ask for a new session, and check that the daemon can reach the rendezvous"
 	case wire.RefuseLimit:
-		return "the rendezvous holds as many sessions as it may: retry later, or ask its operator to raise --max-sessions"
+		return "the rendezvous has too many connections in progress: retry shortly"
 	case wire.RefuseVersion:
 		return "this nport and the rendezvous speak different protocol versions: upgrade the older one"
 	case wire.RefuseMalformed:
