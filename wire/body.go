@@ -58,6 +58,9 @@ type TunnelRequest struct {
 	SSHPublicKey string `json:"ssh_public_key,omitempty"`
 	// User is the account on the device the SSH key is for.
 	User string `json:"user,omitempty"`
+	// Ciphers are the record ciphers the client offers, best first
+	// (wire.Cipher*); none means CipherChaCha20Poly1305.
+	Ciphers []string `json:"ciphers,omitempty"`
 }
 
 // TunnelReply accepts a TunnelRequest (daemon → client): the daemon has
@@ -65,6 +68,9 @@ type TunnelRequest struct {
 type TunnelReply struct {
 	// Ephemeral is the daemon's ephemeral X25519 public key, Encode32 text.
 	Ephemeral string `json:"ephemeral"`
+	// Cipher is the record cipher the daemon chose among the request's;
+	// empty means CipherChaCha20Poly1305.
+	Cipher string `json:"cipher,omitempty"`
 }
 
 // RefusalBody refuses a request (any → any); the Message's session field

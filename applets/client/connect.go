@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -136,8 +137,7 @@ func (c *connector) open(ctx context.Context, s *Session) error {
 		return err
 	}
 	var grant wire.SessionGrant
-	var eph identity.PrivateKey
-	var peer identity.PublicKey
+	var k keys
 	var conn net.Conn
 	err := step("relay connection", c.relay.WaitReady)
 	if err == nil {
@@ -145,7 +145,7 @@ func (c *connector) open(ctx context.Context, s *Session) error {
 	}
 	if err == nil {
 		err = step("daemon "+string(c.to)+" joins", func(ctx context.Context) (err error) {
-			eph, peer, err = c.askDaemon(ctx, s.ID, grant)
+			k, err = c.askDaemon(ctx, s.ID, grant)
 			return err
 		})
 	}
@@ -159,11 +159,11 @@ func (c *connector) open(ctx context.Context, s *Session) error {
 		return err
 	}
 	return step("encrypted tunnel", func(context.Context) (err error) {
-		opts := tunnel.Options{Logger: c.log}
+		opts := tunnel.Options{Logger: c.log, Cipher: k.cipher}
 		if c.cfg.OutputExecutionCommand {
 			opts.IdleTimeout = c.cfg.IdleTimeout
 		}
-		s.Tunnel, err = tunnel.New(conn, record.Client, eph, peer, s.ID, opts)
+		s.Tunnel, err = tunnel.New(conn, record.Client, k.eph, k.peer, s.ID, opts)
 		if err != nil {
 			conn.Close()
 		}
@@ -185,48 +185,68 @@ func (c *connector) askRendezvous(ctx context.Context, sid session.ID, grant *wi
 	return wire.DecodeBody(in.Msg, grant)
 }
 
-func (c *connector) askDaemon(ctx context.Context, sid session.ID, grant wire.SessionGrant) (identity.PrivateKey, identity.PublicKey, error) {
-	var peer identity.PublicKey
-	eph, err := identity.GenerateEphemeral()
-	if err != nil {
-		return eph, peer, err
+// keys is what the daemon's consent gives the record layer.
+type keys struct {
+	eph    identity.PrivateKey // this end's ephemeral key
+	peer   identity.PublicKey  // the daemon's
+	cipher record.Cipher       // the one it chose among the offer
+}
+
+func (c *connector) askDaemon(ctx context.Context, sid session.ID, grant wire.SessionGrant) (keys, error) {
+	var k keys
+	var err error
+	if k.eph, err = identity.GenerateEphemeral(); err != nil {
+		return k, err
 	}
 	req := wire.TunnelRequest{
 		Device:     c.cfg.Device,
 		Rendezvous: grant.Address,
 		Token:      grant.DaemonToken,
 		Target:     c.target(),
-		Ephemeral:  wire.Encode32(eph.Public().Raw()),
+		Ephemeral:  wire.Encode32(k.eph.Public().Raw()),
 		User:       c.cfg.RemoteUserName,
+		Ciphers:    cipherNames(record.Offer()),
 	}
 	if req.SSHPublicKey, err = c.sshPublicKey(); err != nil {
-		return eph, peer, err
+		return k, err
 	}
 	who := fmt.Sprintf("daemon %s (device %s)", c.to, c.cfg.Device)
 	in, err := c.request(ctx, c.to, sid, req)
 	var noAnswer *relayclient.NoAnswerError
 	if errors.As(err, &noAnswer) && noAnswer.Connected && !noAnswer.Offline {
-		return eph, peer, fmt.Errorf("%s did not answer within %v (is it running with that device name, and is %s in its --manager list?)", who, noAnswer.After, c.from)
+		return k, fmt.Errorf("%s did not answer within %v (is it running with that device name, and is %s in its --manager list?)", who, noAnswer.After, c.from)
 	}
 	if err != nil {
-		return eph, peer, fmt.Errorf("%s: %w", who, err)
+		return k, fmt.Errorf("%s: %w", who, err)
 	}
 	if err := refused(who, in); err != nil {
-		return eph, peer, err
+		return k, err
 	}
 	var reply wire.TunnelReply
 	if err := wire.DecodeBody(in.Msg, &reply); err != nil || in.Msg.Type != wire.MsgTunnelReply {
-		return eph, peer, fmt.Errorf("%s sent a bad answer (%s): %v", who, in.Msg.Type, err)
+		return k, fmt.Errorf("%s sent a bad answer (%s): %v", who, in.Msg.Type, err)
 	}
 	raw, err := wire.Decode32(reply.Ephemeral)
 	if err == nil {
-		peer = identity.PublicKeyFromRaw(raw)
-		err = peer.Validate()
+		k.peer = identity.PublicKeyFromRaw(raw)
+		err = k.peer.Validate()
 	}
 	if err != nil {
-		return eph, peer, fmt.Errorf("%s sent a bad ephemeral key: %w", who, err)
+		return k, fmt.Errorf("%s sent a bad ephemeral key: %w", who, err)
 	}
-	return eph, peer, nil
+	if k.cipher, err = record.ParseCipher(reply.Cipher); err != nil || !slices.Contains(record.Offer(), k.cipher) {
+		return k, fmt.Errorf("%s chose the record cipher %q, which this client did not offer (%v)", who, reply.Cipher, err)
+	}
+	return k, nil
+}
+
+// cipherNames returns the wire names of cs.
+func cipherNames(cs []record.Cipher) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = string(c)
+	}
+	return out
 }
 
 // target is what the daemon connects the tunnel to; empty means its sshd.

@@ -42,6 +42,7 @@ type accepted struct {
 	token   session.Token
 	rvAddr  string
 	sshKey  string
+	cipher  record.Cipher // chosen among the client's offer
 }
 
 // errOtherDevice is a request meant for a daemon of the same identity with
@@ -71,7 +72,7 @@ func (d *daemon) tunnel(ctx context.Context, in relayclient.Incoming) {
 		return
 	}
 	// Answer first: the client then dials the rendezvous while this side does.
-	d.answer(ctx, in, wire.MsgTunnelReply, wire.TunnelReply{Ephemeral: wire.Encode32(eph.Public().Raw())})
+	d.answer(ctx, in, wire.MsgTunnelReply, wire.TunnelReply{Ephemeral: wire.Encode32(eph.Public().Raw()), Cipher: string(req.cipher)})
 	start := time.Now()
 	err = d.join(ctx, sid, req, eph)
 	level := slog.LevelInfo
@@ -90,7 +91,7 @@ func (d *daemon) check(ctx context.Context, in relayclient.Incoming) (accepted, 
 	if body.Device != d.cfg.Device {
 		return accepted{}, errOtherDevice
 	}
-	req := accepted{target: body.Target, rvAddr: body.Rendezvous, sshKey: body.SSHPublicKey}
+	req := accepted{target: body.Target, rvAddr: body.Rendezvous, sshKey: body.SSHPublicKey, cipher: record.Choose(body.Ciphers)}
 	if req.target == "" {
 		req.target = d.cfg.sshTarget()
 	}
@@ -147,7 +148,7 @@ func (d *daemon) join(ctx context.Context, sid session.ID, req accepted, eph ide
 	if err != nil {
 		return err
 	}
-	tun, err := tunnel.New(conn, record.Daemon, eph, req.peerEph, sid, tunnel.Options{BufferSize: d.cfg.BufferSize, Logger: d.log})
+	tun, err := tunnel.New(conn, record.Daemon, eph, req.peerEph, sid, tunnel.Options{BufferSize: d.cfg.BufferSize, Logger: d.log, Cipher: req.cipher})
 	if err != nil {
 		conn.Close()
 		return err

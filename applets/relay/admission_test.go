@@ -74,8 +74,7 @@ func TestIdleFloodLeavesRoomForHonestClients(t *testing.T) {
 		c.MaxHandshakes, c.MaxHandshakesPerSource, c.HandshakeGrace = maxAll, perSource, grace
 		c.HandshakeTimeout = time.Minute // the flood stays until shed
 	})
-	// From an address of their own: the relay ends a ticket just after its
-	// Welcome, so theirs may still count for a moment.
+	// Welcomed, they hold no handshake slot: the flood cannot shed them.
 	a, b := r.connectFrom(t, "127.0.0.10", newID(t, "@alice")), r.connectFrom(t, "127.0.0.10", newID(t, "@bob"))
 
 	// The relay accepts in the order of the dials, so the ninth socket of

@@ -169,6 +169,9 @@ func (s *server) handle(ctx context.Context, nc net.Conn, t *admission.Ticket) {
 		if err := s.claims.Claim(cl); err != nil {
 			return err // a refusal the policy has logged
 		}
+		// Proved and claimed: no longer a stranger's socket to shed, and
+		// done before Welcome, so a welcomed client never counts.
+		t.Done()
 		p = newPeer(s, cl)
 		s.router.Attach(cl.Name, p)
 		return nil

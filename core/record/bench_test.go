@@ -47,11 +47,16 @@ func benchCopy(b *testing.B, w halfCloser, r io.Reader) {
 }
 
 // BenchmarkRecordLoopback measures the record layer over loopback TCP:
-// sealing, the socket and opening, with one goroutine on each side.
+// sealing, the socket and opening, with one goroutine on each side, for
+// each cipher.
 func BenchmarkRecordLoopback(b *testing.B) {
-	a, d := tcpPair(b)
-	client, daemon := newPair(b, a, d)
-	benchCopy(b, client, daemon)
+	for _, c := range []Cipher{ChaCha20Poly1305, AES256GCM} {
+		b.Run(string(c), func(b *testing.B) {
+			a, d := tcpPair(b)
+			client, daemon := newPairWith(b, a, d, c)
+			benchCopy(b, client, daemon)
+		})
+	}
 }
 
 // BenchmarkPlainLoopback is the same copy without encryption, the floor

@@ -58,11 +58,12 @@ type outbound struct {
 	err   error // sticky: a record went out partly, or the stream was ended
 }
 
-// New starts the record layer over conn. local is this end's ephemeral
-// key and peer the other end's, both exchanged inside authenticated
-// messages; id is the session id. Only the derived keys are kept.
-func New(conn net.Conn, role Role, local identity.PrivateKey, peer identity.PublicKey, id session.ID) (*Conn, error) {
-	seal, open, err := directionKeys(role, local, peer, id)
+// New starts the record layer over conn with cipher c. local is this
+// end's ephemeral key and peer the other end's, both exchanged inside
+// authenticated messages, as was the cipher; id is the session id. Only
+// the derived keys are kept.
+func New(conn net.Conn, c Cipher, role Role, local identity.PrivateKey, peer identity.PublicKey, id session.ID) (*Conn, error) {
+	seal, open, err := directionKeys(c, role, local, peer, id)
 	if err != nil {
 		return nil, err
 	}

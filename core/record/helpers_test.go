@@ -61,12 +61,18 @@ func newKeys(t testing.TB) tunnelKeys {
 // newPair runs a client over a and a daemon over b with matching keys.
 func newPair(t testing.TB, a, b net.Conn) (client, daemon *Conn) {
 	t.Helper()
+	return newPairWith(t, a, b, ChaCha20Poly1305)
+}
+
+// newPairWith is newPair with cipher c.
+func newPairWith(t testing.TB, a, b net.Conn, c Cipher) (client, daemon *Conn) {
+	t.Helper()
 	k := newKeys(t)
-	client, err := New(a, Client, k.client, k.daemon.Public(), k.session)
+	client, err := New(a, c, Client, k.client, k.daemon.Public(), k.session)
 	if err != nil {
 		t.Fatalf("New(Client): %v", err)
 	}
-	daemon, err = New(b, Daemon, k.daemon, k.client.Public(), k.session)
+	daemon, err = New(b, c, Daemon, k.daemon, k.client.Public(), k.session)
 	if err != nil {
 		t.Fatalf("New(Daemon): %v", err)
 	}

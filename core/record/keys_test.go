@@ -42,7 +42,7 @@ func TestDeriveKeysMatchesSpec(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ecdh: %v", err)
 	}
-	okm, err := hkdf.Key(sha256.New, secret, id[:], "nport record v1", 64)
+	okm, err := hkdf.Key(sha256.New, secret, id[:], "nport record v2 chacha20-poly1305", 64)
 	if err != nil {
 		t.Fatalf("hkdf: %v", err)
 	}
@@ -54,7 +54,7 @@ func TestDeriveKeysMatchesSpec(t *testing.T) {
 		{"client", client, daemon.Public()},
 		{"daemon", daemon, client.Public()},
 	} {
-		c2d, d2c, err := deriveKeys(side.local, side.peer, id)
+		c2d, d2c, err := deriveKeys(ChaCha20Poly1305, side.local, side.peer, id)
 		if err != nil {
 			t.Fatalf("%s: deriveKeys: %v", side.name, err)
 		}
@@ -66,14 +66,14 @@ func TestDeriveKeysMatchesSpec(t *testing.T) {
 
 func TestDeriveKeysDiffer(t *testing.T) {
 	k := newKeys(t)
-	c2d, d2c, err := deriveKeys(k.client, k.daemon.Public(), k.session)
+	c2d, d2c, err := deriveKeys(ChaCha20Poly1305, k.client, k.daemon.Public(), k.session)
 	if err != nil {
 		t.Fatalf("deriveKeys: %v", err)
 	}
 	if c2d == d2c {
 		t.Errorf("got the same key for both directions")
 	}
-	other, _, err := deriveKeys(k.client, k.daemon.Public(), session.NewID())
+	other, _, err := deriveKeys(ChaCha20Poly1305, k.client, k.daemon.Public(), session.NewID())
 	if err != nil {
 		t.Fatalf("deriveKeys: %v", err)
 	}
@@ -99,7 +99,7 @@ func TestNewRefuses(t *testing.T) {
 		{"unknown role", 7, k.client, k.daemon.Public(), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := New(a, tc.role, tc.local, tc.peer, k.session)
+			c, err := New(a, ChaCha20Poly1305, tc.role, tc.local, tc.peer, k.session)
 			if err == nil || c != nil {
 				t.Fatalf("got %v, %v, want an error", c, err)
 			}

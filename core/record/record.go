@@ -2,8 +2,9 @@
 // byte stream that the client and the daemon speak to each other through
 // the rendezvous, which only ever sees its ciphertext.
 //
-// Each direction has its own ChaCha20-Poly1305 key, derived from the
-// ephemeral X25519 keys of the two ends and the session id, and its own
+// Each direction has its own key, derived from the ephemeral X25519 keys
+// of the two ends, the session id and the cipher (AES-256-GCM where both
+// ends have AES instructions, ChaCha20-Poly1305 elsewhere), and its own
 // record counter as nonce. A record is
 //
 //	length     uint16   big-endian length of the ciphertext, 16 .. 16400

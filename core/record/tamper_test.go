@@ -164,13 +164,13 @@ func TestWrongKeys(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			a, b := tcpPair(t)
 			k := newKeys(t)
-			client, err := New(a, Client, k.client, k.daemon.Public(), k.session)
+			client, err := New(a, ChaCha20Poly1305, Client, k.client, k.daemon.Public(), k.session)
 			if err != nil {
 				t.Fatalf("New: %v", err)
 			}
 			// The daemon's view of the tunnel differs in one thing.
 			tc.mangle(&k, newKeys(t))
-			daemon, err := New(b, Daemon, k.daemon, k.client.Public(), k.session)
+			daemon, err := New(b, ChaCha20Poly1305, Daemon, k.daemon, k.client.Public(), k.session)
 			if err != nil {
 				t.Fatalf("New: %v", err)
 			}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/yamux"
+
+	"github.com/nport/nport/core/record"
 )
 
 // Options tune a tunnel. The zero value is ready to use.
@@ -22,6 +24,10 @@ type Options struct {
 
 	// Logger receives the tunnel's logs; nil discards them.
 	Logger *slog.Logger
+
+	// Cipher is the record cipher both ends agreed on in the tunnel
+	// request and reply; empty means record.ChaCha20Poly1305.
+	Cipher record.Cipher
 }
 
 // Multiplexer settings. They trade a little memory for throughput: a

@@ -52,7 +52,11 @@ func New(conn net.Conn, role record.Role, local identity.PrivateKey, peer identi
 		conn.Close()
 		return nil, err
 	}
-	rec, err := record.New(conn, role, local, peer, id)
+	cipher := opts.Cipher
+	if cipher == "" {
+		cipher = record.ChaCha20Poly1305
+	}
+	rec, err := record.New(conn, cipher, role, local, peer, id)
 	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("tunnel: %w", err)
