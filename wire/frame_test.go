@@ -97,7 +97,9 @@ func TestReadFrameRefusesOversizeWithoutReadingIt(t *testing.T) {
 				if c.n > 16 {
 					t.Errorf("read %d bytes, want the header only", c.n)
 				}
-				if grew := after.TotalAlloc - before.TotalAlloc; grew > 4<<10 {
+				// Parallel tests allocate too: the bound is what matters, far
+				// below the payload buffer of a frame past any limit.
+				if grew := after.TotalAlloc - before.TotalAlloc; grew > 32<<10 {
 					t.Errorf("allocated %d bytes, want no payload buffer", grew)
 				}
 			}
