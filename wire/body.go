@@ -61,6 +61,10 @@ type TunnelRequest struct {
 	// Ciphers are the record ciphers the client offers, best first
 	// (wire.Cipher*); none means CipherChaCha20Poly1305.
 	Ciphers []string `json:"ciphers,omitempty"`
+	// Streams is 1 when the session will carry exactly one connection
+	// (ssh run by the client, a ProxyCommand): the record stream can then
+	// be that connection, with no multiplexer. 0 means any number.
+	Streams int `json:"streams,omitempty"`
 }
 
 // TunnelReply accepts a TunnelRequest (daemon → client): the daemon has
@@ -71,6 +75,10 @@ type TunnelReply struct {
 	// Cipher is the record cipher the daemon chose among the request's;
 	// empty means CipherChaCha20Poly1305.
 	Cipher string `json:"cipher,omitempty"`
+	// Streams is 1 when the daemon carries the one connection of a
+	// request with Streams 1 as the record stream itself; 0 means it runs
+	// the multiplexer, which a client must then run too.
+	Streams int `json:"streams,omitempty"`
 }
 
 // RefusalBody refuses a request (any → any); the Message's session field

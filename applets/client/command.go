@@ -36,6 +36,7 @@ func clientFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "idle-timeout", Value: d.IdleTimeout, Usage: "with -x, end the tunnel after it has been unused this long", EnvVars: env("idle-timeout")},
 		&cli.BoolFlag{Name: "output-execution-command", Aliases: []string{"x"}, Usage: "print the ssh command and serve the tunnel in the background", EnvVars: env("output-execution-command")},
 		&cli.BoolFlag{Name: "stdio", Usage: "the tunnel on stdin/stdout, for ssh -o ProxyCommand", EnvVars: env("stdio")},
+		&cli.BoolFlag{Name: "forward", Aliases: []string{"F"}, Usage: "serve the tunnel on --local-port for any program, any number of connections, until Ctrl-C; no ssh", EnvVars: env("forward")},
 		&cli.DurationFlag{Name: "timeout", Value: d.Timeout, Usage: "how long to wait for each answer", EnvVars: env("timeout")},
 		&cli.StringFlag{Name: "ssh", Value: d.SSH, Usage: "the ssh program to run", EnvVars: env("ssh")},
 	}

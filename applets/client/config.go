@@ -43,6 +43,9 @@ type Config struct {
 	OutputExecutionCommand bool `toml:"output-execution-command"`
 	// Stdio offers the tunnel on stdin/stdout, for ssh's ProxyCommand.
 	Stdio bool `toml:"stdio"`
+	// Forward serves the tunnel on the local port in the foreground, for
+	// any number of connections, until interrupted; no ssh is run.
+	Forward bool `toml:"forward"`
 	// Timeout bounds each answer: rendezvous, daemon, pairing.
 	Timeout time.Duration `toml:"timeout"`
 	// SSH is the ssh program run by default.

@@ -159,7 +159,7 @@ func (c *connector) open(ctx context.Context, s *Session) error {
 		return err
 	}
 	return step("encrypted tunnel", func(context.Context) (err error) {
-		opts := tunnel.Options{Logger: c.log, Cipher: k.cipher}
+		opts := tunnel.Options{Logger: c.log, Cipher: k.cipher, Single: k.single}
 		if c.cfg.OutputExecutionCommand {
 			opts.IdleTimeout = c.cfg.IdleTimeout
 		}
@@ -185,11 +185,12 @@ func (c *connector) askRendezvous(ctx context.Context, sid session.ID, grant *wi
 	return wire.DecodeBody(in.Msg, grant)
 }
 
-// keys is what the daemon's consent gives the record layer.
+// keys is what the daemon's consent gives the tunnel.
 type keys struct {
 	eph    identity.PrivateKey // this end's ephemeral key
 	peer   identity.PublicKey  // the daemon's
 	cipher record.Cipher       // the one it chose among the offer
+	single bool                // it carries the one connection as the record stream
 }
 
 func (c *connector) askDaemon(ctx context.Context, sid session.ID, grant wire.SessionGrant) (keys, error) {
@@ -206,6 +207,9 @@ func (c *connector) askDaemon(ctx context.Context, sid session.ID, grant wire.Se
 		Ephemeral:  wire.Encode32(k.eph.Public().Raw()),
 		User:       c.cfg.RemoteUserName,
 		Ciphers:    cipherNames(record.Offer()),
+	}
+	if c.oneConnection() {
+		req.Streams = 1
 	}
 	if req.SSHPublicKey, err = c.sshPublicKey(); err != nil {
 		return k, err
@@ -237,8 +241,15 @@ func (c *connector) askDaemon(ctx context.Context, sid session.ID, grant wire.Se
 	if k.cipher, err = record.ParseCipher(reply.Cipher); err != nil || !slices.Contains(record.Offer(), k.cipher) {
 		return k, fmt.Errorf("%s chose the record cipher %q, which this client did not offer (%v)", who, reply.Cipher, err)
 	}
+	k.single = req.Streams == 1 && reply.Streams == 1
 	return k, nil
 }
+
+// oneConnection reports whether this session carries exactly one
+// connection: ssh run by the client makes one, and so does a
+// ProxyCommand. The printed command (-x) may be run any number of times,
+// and a forwarded port (--forward) used by any number of connections.
+func (c *connector) oneConnection() bool { return !c.cfg.OutputExecutionCommand && !c.cfg.Forward }
 
 // cipherNames returns the wire names of cs.
 func cipherNames(cs []record.Cipher) []string {

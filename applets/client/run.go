@@ -24,6 +24,8 @@ func Run(ctx context.Context, cfg Config) error {
 	switch {
 	case cfg.Stdio:
 		return runStdio(ctx, cfg)
+	case cfg.Forward:
+		return runForward(ctx, cfg)
 	case os.Getenv(backgroundEnv) != "":
 		return serveBackground(ctx, cfg)
 	case cfg.OutputExecutionCommand:
@@ -39,6 +41,25 @@ func runStdio(ctx context.Context, cfg Config) error {
 	}
 	defer s.Close()
 	return s.Tunnel.ServeStdio(ctx, cfg.Stdin, cfg.Stdout)
+}
+
+// runForward serves the tunnel on the local port until ctx ends (Ctrl-C)
+// or the tunnel does, after one line on stdout that says where:
+//
+//	nport client ready: listen=127.0.0.1:PORT session=ID
+func runForward(ctx context.Context, cfg Config) error {
+	ln, s, err := listenAndConnect(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	defer s.Close()
+	fmt.Fprintf(cfg.Stdout, "nport client ready: listen=%s session=%s\n", ln.Addr(), s.ID.Short())
+	err = s.Tunnel.ServeListener(ctx, ln)
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
 }
 
 // listen opens the local port, on the loopback address only.

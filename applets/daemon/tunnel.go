@@ -43,6 +43,7 @@ type accepted struct {
 	rvAddr  string
 	sshKey  string
 	cipher  record.Cipher // chosen among the client's offer
+	single  bool          // one connection, carried as the record stream
 }
 
 // errOtherDevice is a request meant for a daemon of the same identity with
@@ -72,7 +73,11 @@ func (d *daemon) tunnel(ctx context.Context, in relayclient.Incoming) {
 		return
 	}
 	// Answer first: the client then dials the rendezvous while this side does.
-	d.answer(ctx, in, wire.MsgTunnelReply, wire.TunnelReply{Ephemeral: wire.Encode32(eph.Public().Raw()), Cipher: string(req.cipher)})
+	reply := wire.TunnelReply{Ephemeral: wire.Encode32(eph.Public().Raw()), Cipher: string(req.cipher)}
+	if req.single {
+		reply.Streams = 1
+	}
+	d.answer(ctx, in, wire.MsgTunnelReply, reply)
 	start := time.Now()
 	err = d.join(ctx, sid, req, eph)
 	level := slog.LevelInfo
@@ -91,7 +96,7 @@ func (d *daemon) check(ctx context.Context, in relayclient.Incoming) (accepted, 
 	if body.Device != d.cfg.Device {
 		return accepted{}, errOtherDevice
 	}
-	req := accepted{target: body.Target, rvAddr: body.Rendezvous, sshKey: body.SSHPublicKey, cipher: record.Choose(body.Ciphers)}
+	req := accepted{target: body.Target, rvAddr: body.Rendezvous, sshKey: body.SSHPublicKey, cipher: record.Choose(body.Ciphers), single: body.Streams == 1}
 	if req.target == "" {
 		req.target = d.cfg.sshTarget()
 	}
@@ -148,7 +153,7 @@ func (d *daemon) join(ctx context.Context, sid session.ID, req accepted, eph ide
 	if err != nil {
 		return err
 	}
-	tun, err := tunnel.New(conn, record.Daemon, eph, req.peerEph, sid, tunnel.Options{BufferSize: d.cfg.BufferSize, Logger: d.log, Cipher: req.cipher})
+	tun, err := tunnel.New(conn, record.Daemon, eph, req.peerEph, sid, tunnel.Options{BufferSize: d.cfg.BufferSize, Logger: d.log, Cipher: req.cipher, Single: req.single})
 	if err != nil {
 		conn.Close()
 		return err

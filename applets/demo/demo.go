@@ -185,6 +185,9 @@ func (d *demo) clientConfig(relayAddr string, tgt target) client.Config {
 		cfg.RemotePort, _ = strconv.Atoi(port)
 	}
 	cfg.Home, cfg.Logger = d.dir("client"), d.log.With("role", "client")
+	// --keep serves the tunnel on a local port for any number of
+	// connections; otherwise the one round trip is the session's one.
+	cfg.Forward = d.cfg.Keep
 	return cfg
 }
 

@@ -120,6 +120,15 @@ func (c *Conn) Close() error {
 	return nil
 }
 
+// Abort closes the underlying connection at once, without the
+// end-of-stream record: a peer that has not had it (CloseWrite sends it)
+// sees the stream cut, which is the truth when this end gives up in the
+// middle of it.
+func (c *Conn) Abort() error {
+	c.closing.Store(true)
+	return c.shutdown()
+}
+
 // shutdown closes the underlying connection once, for Close or after a
 // tampered record.
 func (c *Conn) shutdown() error {

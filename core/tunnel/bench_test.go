@@ -26,7 +26,7 @@ func BenchmarkTunnelThroughput(b *testing.B) {
 	if err != nil {
 		b.Fatalf("OpenStream: %v", err)
 	}
-	ys, err := p.daemon.mux.AcceptStream()
+	ys, err := p.daemon.mux.accept()
 	if err != nil {
 		b.Fatalf("AcceptStream: %v", err)
 	}
@@ -106,7 +106,7 @@ func BenchmarkTunnelSetup(b *testing.B) {
 
 // echoFirstStream sends back the first byte of the first stream.
 func echoFirstStream(t *Tunnel) {
-	s, err := t.mux.AcceptStream()
+	s, err := t.mux.accept()
 	if err != nil {
 		return
 	}

@@ -28,6 +28,12 @@ type Options struct {
 	// Cipher is the record cipher both ends agreed on in the tunnel
 	// request and reply; empty means record.ChaCha20Poly1305.
 	Cipher record.Cipher
+
+	// Single makes a tunnel for exactly one connection, as both ends
+	// agreed in the tunnel request: the record stream is that connection,
+	// without a multiplexer. There are no multiplexer keepalives then;
+	// the socket's TCP keepalives find a dead path.
+	Single bool
 }
 
 // Multiplexer settings. They trade a little memory for throughput: a

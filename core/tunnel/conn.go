@@ -17,6 +17,11 @@ type watchedConn struct {
 	*record.Conn
 	t      *Tunnel
 	closed atomic.Bool
+
+	// single: the record stream is the tunnel's one connection, whose
+	// end-of-stream is a half-close, not the end of the tunnel.
+	single    bool
+	peerEnded atomic.Bool // the peer's end-of-stream record came
 }
 
 // Read reads plaintext, noting why the stream ended if it did.
@@ -24,7 +29,10 @@ func (c *watchedConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	if err != nil && !c.closed.Load() {
 		if errors.Is(err, io.EOF) {
-			c.t.fail(ErrPeerClosed)
+			c.peerEnded.Store(true)
+			if !c.single {
+				c.t.fail(ErrPeerClosed)
+			}
 		} else {
 			c.t.fail(err) // the record layer's errors say what happened
 		}

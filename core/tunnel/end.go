@@ -3,18 +3,15 @@ package tunnel
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-
-	"github.com/hashicorp/yamux"
 )
 
 // monitor waits for the multiplexer to end, whatever ended it, and then
 // ends the tunnel: its context, its idle watch, Done.
 func (t *Tunnel) monitor() {
-	<-t.mux.CloseChan()
-	t.fail(t.muxReason())
-	_ = t.mux.Close() // returns once the multiplexer's loops have stopped
+	<-t.mux.closed()
+	t.fail(t.mux.reason())
+	_ = t.mux.close() // returns once the multiplexer's loops have stopped
 	err := t.endErr()
 	t.cancel(err)
 	t.idle.stop()
@@ -27,27 +24,6 @@ func (t *Tunnel) monitor() {
 	t.ended = true
 	t.mu.Unlock()
 	close(t.done)
-}
-
-// muxReason is why the multiplexer ended when neither the socket nor this
-// end said so first: a keepalive or a stream open went unanswered, or the
-// peer broke the multiplexer's protocol. yamux only tells it through
-// AcceptStream, which streams still in its backlog may answer first.
-func (t *Tunnel) muxReason() error {
-	for {
-		s, err := t.mux.AcceptStream()
-		if err == nil {
-			_ = s.Close()
-			continue
-		}
-		switch {
-		case errors.Is(err, yamux.ErrKeepAliveTimeout):
-			return fmt.Errorf("the other end did not answer keepalives within %s (is the path through the rendezvous down?): %w", writeTimeout, ErrKeepalive)
-		case errors.Is(err, yamux.ErrSessionShutdown):
-			return fmt.Errorf("tunnel: the multiplexer shut down (a stream open went unanswered for %s?)", openTimeout)
-		}
-		return fmt.Errorf("tunnel: multiplexer: %w", err)
-	}
 }
 
 // fail records why the tunnel ends, if no reason came first.
@@ -73,7 +49,7 @@ func (t *Tunnel) endErr() error {
 // for another reason, and waits until it has ended.
 func (t *Tunnel) closeWith(err error) {
 	t.fail(err)
-	_ = t.mux.Close()
+	_ = t.mux.close()
 	<-t.done
 }
 

@@ -25,7 +25,7 @@ const acceptRetry = 100 * time.Millisecond
 // the interface{ CloseWrite() error } it implements) ends this direction
 // only.
 func (t *Tunnel) OpenStream() (net.Conn, error) {
-	s, err := t.mux.OpenStream()
+	s, err := t.mux.open()
 	if err != nil {
 		return nil, fmt.Errorf("tunnel: open a stream: %w", t.streamErr(err))
 	}
@@ -102,9 +102,9 @@ func (t *Tunnel) ServeTargets(ctx context.Context, dial func(ctx context.Context
 	defer stop()
 
 	for {
-		s, err := t.mux.AcceptStream()
+		s, err := t.mux.accept()
 		if err != nil {
-			if t.mux.IsClosed() {
+			if t.mux.isClosed() {
 				break
 			}
 			// Acknowledging the stream timed out; the next may fare better.

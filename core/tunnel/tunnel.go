@@ -19,7 +19,7 @@ import (
 // rendezvous socket, and a stream multiplexer inside it. Create it with
 // New, serve it with one of the Serve methods, end it with Close.
 type Tunnel struct {
-	mux  *yamux.Session
+	mux  carrier
 	pool *bridge.Pool // nil: the bridge's shared default pool
 	log  *slog.Logger
 	idle *idleWatch
@@ -71,29 +71,40 @@ func New(conn net.Conn, role record.Role, local identity.PrivateKey, peer identi
 		done: make(chan struct{}),
 	}
 	t.ctx, t.cancel = context.WithCancelCause(context.Background())
-	// record.New accepted the role, so it is Client or Daemon.
+	watched := &watchedConn{Conn: rec, t: t, single: opts.Single}
+	if opts.Single {
+		t.mux = newSingleCarrier(watched)
+	} else if t.mux, err = startMux(watched, role, t.log); err != nil {
+		rec.Close()
+		return nil, err
+	}
+	t.idle = newIdleWatch(t, opts.IdleTimeout)
+	go t.monitor()
+	if role == record.Client && !opts.Single {
+		go t.refuseStreams()
+	}
+	return t, nil
+}
+
+// startMux starts the multiplexer over the record stream; record.New
+// accepted the role, so it is Client or Daemon.
+func startMux(conn *watchedConn, role record.Role, log *slog.Logger) (carrier, error) {
 	start := yamux.Server
 	if role == record.Client {
 		start = yamux.Client
 	}
-	t.mux, err = start(&watchedConn{Conn: rec, t: t}, muxConfig(t.log))
+	s, err := start(conn, muxConfig(log))
 	if err != nil {
-		rec.Close()
 		return nil, fmt.Errorf("tunnel: start the multiplexer: %w", err)
 	}
-	t.idle = newIdleWatch(t, opts.IdleTimeout)
-	go t.monitor()
-	if role == record.Client {
-		go t.refuseStreams()
-	}
-	return t, nil
+	return muxCarrier{s}, nil
 }
 
 // refuseStreams ends a client's tunnel if the daemon opens a stream: a
 // daemon never does, and streams nobody accepts would each hold a full
 // window of the client's memory.
 func (t *Tunnel) refuseStreams() {
-	s, err := t.mux.AcceptStream()
+	s, err := t.mux.accept()
 	if err != nil {
 		return // the tunnel ended
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/nport/nport/core/record"
 	"io"
 	"net"
 	"sync"
@@ -110,37 +111,54 @@ func TestHalfClose(t *testing.T) {
 			},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cc, dc := tcpPair(t)
-			tg := startTarget(t, tt.target)
-			r := newPair(t, cc, dc, Options{Logger: testLogger(t)}, Options{}).serve(t, tg.dial)
-			c, err := net.Dial("tcp", r.addr)
-			if err != nil {
-				t.Fatalf("dial: %v", err)
-			}
-			defer c.Close()
-			got, err := tt.client(c.(*net.TCPConn))
-			if err != nil {
-				t.Fatalf("client: %v", err)
-			}
-			if !bytes.Equal(got, answer) {
-				t.Errorf("client got %q, want %q", got, answer)
-			}
-			// The target's handler ends once it has read the request's end.
-			tg.ln.Close()
-			tg.wg.Wait()
-			if in := tg.inputs(); len(in) != 1 || !bytes.Equal(in[0], request) {
-				t.Errorf("target got %q, want [%q]", in, request)
-			}
-		})
+	for _, mode := range modes {
+		for _, tt := range tests {
+			t.Run(mode.name+"/"+tt.name, func(t *testing.T) {
+				cc, dc := tcpPair(t)
+				tg := startTarget(t, tt.target)
+				r := newPair(t, cc, dc, Options{Logger: testLogger(t), Single: mode.single}, Options{Single: mode.single}).serve(t, tg.dial)
+				c, err := net.Dial("tcp", r.addr)
+				if err != nil {
+					t.Fatalf("dial: %v", err)
+				}
+				defer c.Close()
+				got, err := tt.client(c.(*net.TCPConn))
+				if err != nil {
+					t.Fatalf("client: %v", err)
+				}
+				if !bytes.Equal(got, answer) {
+					t.Errorf("client got %q, want %q", got, answer)
+				}
+				// The target's handler ends once it has read the request's end.
+				tg.ln.Close()
+				tg.wg.Wait()
+				if in := tg.inputs(); len(in) != 1 || !bytes.Equal(in[0], request) {
+					t.Errorf("target got %q, want [%q]", in, request)
+				}
+			})
+		}
 	}
 }
 
+// modes are the two kinds of tunnel: any number of connections through
+// the multiplexer, or one carried as the record stream itself.
+var modes = []struct {
+	name   string
+	single bool
+}{{"multiplexed", false}, {"single", true}}
+
 func TestServeStdio(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) { testServeStdio(t, Options{Single: mode.single}) })
+	}
+}
+
+func testServeStdio(t *testing.T, opts Options) {
 	cc, dc := tcpPair(t)
 	tg := startTarget(t, echo)
-	p := newPair(t, cc, dc, Options{Logger: testLogger(t)}, Options{})
+	copts := opts
+	copts.Logger = testLogger(t)
+	p := newPair(t, cc, dc, copts, opts)
 	daemonErr := make(chan error, 1)
 	go func() { daemonErr <- p.daemon.ServeTargets(context.Background(), tg.dial) }()
 
@@ -166,8 +184,18 @@ func TestServeStdio(t *testing.T) {
 }
 
 func TestServeStdioTunnelDies(t *testing.T) {
+	// A multiplexer ends a session cleanly around a stream cut short; a
+	// tunnel of one connection has only the record stream, and the cut
+	// is what the client sees.
+	t.Run("multiplexed", func(t *testing.T) { testServeStdioTunnelDies(t, Options{}, ErrPeerClosed) })
+	t.Run("single", func(t *testing.T) { testServeStdioTunnelDies(t, Options{Single: true}, record.ErrTruncated) })
+}
+
+func testServeStdioTunnelDies(t *testing.T, opts Options, want error) {
 	cc, dc := tcpPair(t)
-	p := newPair(t, cc, dc, Options{Logger: testLogger(t)}, Options{})
+	copts := opts
+	copts.Logger = testLogger(t)
+	p := newPair(t, cc, dc, copts, opts)
 	accepted := make(chan struct{})
 	go p.daemon.ServeTargets(context.Background(), func(ctx context.Context) (net.Conn, error) {
 		close(accepted)
@@ -180,8 +208,8 @@ func TestServeStdioTunnelDies(t *testing.T) {
 	go func() { served <- p.client.ServeStdio(context.Background(), stdin, io.Discard) }()
 	<-accepted
 	p.daemon.Close()
-	if err := result(t, "ServeStdio", served); !errors.Is(err, ErrPeerClosed) {
-		t.Errorf("ServeStdio: got %v, want ErrPeerClosed", err)
+	if err := result(t, "ServeStdio", served); !errors.Is(err, want) {
+		t.Errorf("ServeStdio: got %v, want %v", err, want)
 	}
 }
 
