@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command bench-peers measures nport's tunnel side by side with frp's and
 // chisel's, and with no tunnel at all, on 127.0.0.1: iperf3 throughput with
 // one and four streams, the round trip of 64-byte requests, the CPU time
@@ -7,6 +9,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -15,6 +19,9 @@ import (
 
 func main() {
 	opts, err := parseFlags(os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
 	if err != nil {
 		os.Exit(2)
 	}

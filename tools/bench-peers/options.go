@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -28,6 +30,11 @@ type options struct {
 func parseFlags(args []string) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("bench-peers", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "bench-peers measures nport's tunnel beside frp's and chisel's on 127.0.0.1 and prints a\n"+
+			"markdown table. It needs iperf3 and the peers' binaries; see README.md, Performance.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	fs.StringVar(&o.repo, "repo", ".", "the nport repository to build")
 	fs.StringVar(&o.peers, "peers", "", "folder of frps.gz, frpc.gz, chisel.gz (default: REPO/../shared/peers)")
 	fs.StringVar(&o.cache, "cache", defaultCache(), "where the peers' binaries are unpacked")
