@@ -12,87 +12,48 @@ import (
 	"time"
 )
 
-// The figures of one run of one tunnel, in the order of the table's rows.
-const (
-	figOne  = "throughput, 1 stream (Gbit/s)"
-	figFour = "throughput, 4 streams (Gbit/s)"
-	figP50  = "64 B round trip p50 (µs)"
-	figP99  = "64 B round trip p99 (µs)"
-	figCPU  = "CPU per GiB moved, all processes (s)"
-	figIdle = "RSS idle, all processes (MiB)"
-	figPeak = "RSS peak during transfers, all processes (MiB)"
-)
-
-var figureOrder = []string{figOne, figFour, figP50, figP99, figCPU, figIdle, figPeak}
-
-// Per-process figures are keyed by kind and process name.
-const (
-	procCPU  = "cpu"
-	procIdle = "idle"
-	procPeak = "peak"
-)
-
-// errNoTunnel marks the figures that have no meaning without a tunnel.
-var errNoTunnel = errors.New("n/a")
-
-// figure is one value, or why there is none.
-type figure struct {
-	v   float64
-	err error
-}
-
-// runResult is one run of one tunnel.
-type runResult struct {
-	figs  map[string]figure
-	procs []string // the tunnel's processes, in the order they started
-}
-
-func procKey(kind, name string) string { return kind + "/" + name }
-
-func (r *runResult) set(key string, v float64, err error) { r.figs[key] = figure{v, err} }
-
-// failAll gives every figure the same reason.
-func (r *runResult) failAll(err error) {
-	for _, f := range figureOrder {
-		r.set(f, 0, err)
-	}
-}
-
 // measure sets up one tunnel to a fresh target port and takes every figure:
-// first those that need the echo service on the target (readiness, idle
-// memory, round trips), then, with iperf3 on the same port, the transfers.
+// first those that need the echo service on the target (idle memory, round
+// trips), then, with iperf3 on the same port, the transfers.
 func (b *bench) measure(ctx context.Context, name string) *runResult {
 	r := &runResult{figs: map[string]figure{}}
-	ports, err := freePorts(1)
+	t := &tunnel{name: name, b: b}
+	defer t.stop()
+	target, echo, err := t.setUp(ctx)
 	if err != nil {
-		r.failAll(err)
-		return r
-	}
-	target := ports[0]
-	echo, err := startEcho(target)
-	if err != nil {
-		r.failAll(err)
+		r.failAll(fmt.Errorf("set-up: %w", err))
 		return r
 	}
 	defer echo.close()
-	t := &tunnel{name: name, b: b}
-	defer t.stop()
-	if err := setups[name](ctx, t, target); err != nil {
-		r.failAll(fmt.Errorf("set-up: %w", err))
-		return r
-	}
-	if err := t.waitThrough(ctx); err != nil {
-		r.failAll(fmt.Errorf("set-up: %w", err))
-		return r
-	}
 	for _, p := range t.procs {
 		r.procs = append(r.procs, p.name)
 	}
 	t.idle(r)
 	t.latency(ctx, r)
-	echo.close()
+	echo.close() // iperf3 takes the target port from here on
 	t.transfers(ctx, r, target)
 	return r
+}
+
+// setUp starts the echo service on a fresh target port and the tunnel to
+// it, and waits until a round trip passes through the whole path.
+func (t *tunnel) setUp(ctx context.Context) (int, *echoServer, error) {
+	ports, err := freePorts(1)
+	if err != nil {
+		return 0, nil, err
+	}
+	echo, err := startEcho(ports[0])
+	if err != nil {
+		return 0, nil, err
+	}
+	if err = setups[t.name](ctx, t, ports[0]); err == nil {
+		err = t.waitThrough(ctx)
+	}
+	if err != nil {
+		echo.close()
+		return 0, nil, err
+	}
+	return ports[0], echo, nil
 }
 
 // idle takes the memory of each process once the tunnel is up.

@@ -37,23 +37,19 @@ exec cat >/dev/null
 `
 
 // setupNport starts a relay (the control plane), a rendezvous, a daemon
-// that permits the target, and a client serving the tunnel on a local port.
+// that permits the target, and a client serving the tunnel on a local port,
+// each with a home of its own.
 func setupNport(ctx context.Context, t *tunnel, target int) error {
 	dir, err := os.MkdirTemp(t.b.work, "nport-")
 	if err != nil {
 		return err
 	}
 	env := func(role string) []string { return []string{"NPORT_HOME=" + filepath.Join(dir, role), "NPORT_RELAY="} }
+	rel, err := t.startRelay(ctx, env("relay"))
+	if err != nil {
+		return err
+	}
 	nport := t.b.nport
-	relay, err := t.start(spec{name: "relay", env: env("relay"), argv: []string{nport, "relay", "--listen", "127.0.0.1:0"}})
-	if err != nil {
-		return err
-	}
-	m, err := t.waitLine(ctx, relay, relayReady)
-	if err != nil {
-		return err
-	}
-	rel := []string{"--relay", m[1], "--relay-key", m[2]}
 	rv := append([]string{nport, "rendezvous", "-a", nportRV, "--listen", "127.0.0.1:0", "-m", nportUser}, rel...)
 	if err := t.startReady(ctx, spec{name: "rendezvous", env: env("rendezvous"), argv: rv}, rvReady); err != nil {
 		return err
@@ -63,6 +59,20 @@ func setupNport(ctx context.Context, t *tunnel, target int) error {
 		return err
 	}
 	return t.startClient(ctx, dir, env("client"), rel, target)
+}
+
+// startRelay starts the relay and returns the flags that reach it, its key
+// pinned up front.
+func (t *tunnel) startRelay(ctx context.Context, env []string) ([]string, error) {
+	relay, err := t.start(spec{name: "relay", env: env, argv: []string{t.b.nport, "relay", "--listen", "127.0.0.1:0"}})
+	if err != nil {
+		return nil, err
+	}
+	m, err := t.waitLine(ctx, relay, relayReady)
+	if err != nil {
+		return nil, err
+	}
+	return []string{"--relay", m[1], "--relay-key", m[2]}, nil
 }
 
 // startReady starts a process and waits for its readiness line.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 )
@@ -27,7 +28,8 @@ func versions(ctx context.Context, b *bench) []note {
 			continue
 		}
 		v := firstLine(ctx, path, "--version")
-		notes = append(notes, note{name, fmt.Sprintf("`%s --version`: %s, sha256 %s", name, v, shortSum(path))})
+		notes = append(notes, note{name, fmt.Sprintf("`%s --version`: %s, sha256 %s, from %s (its README.md names the commit)",
+			name, v, shortSum(path), filepath.Join(b.opts.peers, name+".gz"))})
 	}
 	if b.iperf3 != "" {
 		notes = append(notes, note{"iperf3", firstLine(ctx, b.iperf3, "--version")})
