@@ -45,30 +45,29 @@ type spec struct {
 	holdStdin bool     // give it a stdin that stays open until it is stopped
 }
 
+// start starts a process whose output, stdout and stderr together, is read
+// line by line.
 func (s *supervisor) start(sp spec) (*proc, error) {
 	cmd := exec.Command(sp.argv[0], sp.argv[1:]...)
 	cmd.Env = append(os.Environ(), sp.env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	p := &proc{name: sp.name, cmd: cmd, out: newLineLog(s.echo(sp.name)), done: make(chan struct{}), owner: s}
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		return nil, err
-	}
-	cmd.Stdout, cmd.Stderr = pw, pw
-	var stdin *os.File
 	if sp.holdStdin {
-		if stdin, p.keep, err = pipe(); err != nil {
+		r, w, err := os.Pipe()
+		if err != nil {
 			return nil, err
 		}
-		cmd.Stdin = stdin
+		defer r.Close() // the process has its own copy once started
+		cmd.Stdin, p.keep = r, w
 	}
-	err = cmd.Start()
-	pw.Close()
-	if stdin != nil {
-		stdin.Close()
+	pr, pw, err := os.Pipe()
+	if err == nil {
+		defer pw.Close()
+		cmd.Stdout, cmd.Stderr = pw, pw
+		err = cmd.Start()
 	}
 	if err != nil {
-		pr.Close()
+		p.release(pr)
 		return nil, fmt.Errorf("start %s: %w", sp.name, err)
 	}
 	s.track(p)
@@ -77,9 +76,14 @@ func (s *supervisor) start(sp spec) (*proc, error) {
 	return p, nil
 }
 
-func pipe() (*os.File, io.Closer, error) {
-	r, w, err := os.Pipe()
-	return r, w, err
+// release closes what start opened for a process that did not start.
+func (p *proc) release(out *os.File) {
+	if out != nil {
+		out.Close()
+	}
+	if p.keep != nil {
+		p.keep.Close()
+	}
 }
 
 func (s *supervisor) echo(name string) io.Writer {
