@@ -30,6 +30,11 @@ fuzz time="60s":
 bench pattern=".":
     go test -run='^$' -bench='{{pattern}}' -benchmem ./...
 
+# nport's tunnel side by side with frp's and chisel's on loopback (iperf3, the peers in ../shared/peers).
+# `just bench-peers -quick` for a short run; `-count 3` repeats; `-h` lists the flags.
+bench-peers *flags:
+    go run ./tools/bench-peers {{flags}}
+
 # Cross-compile every target into build/nport-OS-ARCH[-variant], static and stripped.
 cross:
     #!/usr/bin/env bash
