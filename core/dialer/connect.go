@@ -4,10 +4,10 @@ import (
 	"bufio"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"time"
 )
 
@@ -40,19 +40,22 @@ func connect(ctx context.Context, conn net.Conn, p *proxyURL, addr string) (net.
 	defer stop()
 
 	req := "CONNECT " + addr + " HTTP/1.1\r\nHost: " + addr + "\r\n"
-	if p.user != nil {
-		pass, _ := p.user.Password()
-		req += "Proxy-Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(p.user.Username()+":"+pass)) + "\r\n"
+	if p.hasUser {
+		req += "Proxy-Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":"+p.pass)) + "\r\n"
 	}
 	if _, err := io.WriteString(conn, req+"\r\n"); err != nil {
 		return nil, proxyIOError(ctx, p, addr, "send CONNECT", err)
 	}
-	br := bufio.NewReader(io.LimitReader(conn, maxConnectHeader))
-	resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect})
+	limited := &io.LimitedReader{R: conn, N: maxConnectHeader}
+	br := bufio.NewReader(limited)
+	ans, err := readAnswer(br)
+	if errors.Is(err, io.ErrUnexpectedEOF) && limited.N == 0 {
+		err = fmt.Errorf("its header is longer than %d bytes", maxConnectHeader)
+	}
 	if err != nil {
 		return nil, proxyIOError(ctx, p, addr, "read the answer to CONNECT", err)
 	}
-	if err := connectStatus(resp, p, addr); err != nil {
+	if err := connectStatus(ans, p, addr); err != nil {
 		return nil, err
 	}
 	if !stop() {
@@ -66,19 +69,19 @@ func connect(ctx context.Context, conn net.Conn, p *proxyURL, addr string) (net.
 }
 
 // connectStatus turns a proxy's refusal into an error that says what to do.
-func connectStatus(resp *http.Response, p *proxyURL, addr string) error {
+func connectStatus(resp answer, p *proxyURL, addr string) error {
 	switch {
-	case resp.StatusCode/100 == 2:
+	case resp.code/100 == 2:
 		return nil
-	case resp.StatusCode == http.StatusProxyAuthRequired && p.user == nil:
+	case resp.code == statusProxyAuthRequired && !p.hasUser:
 		return fmt.Errorf("proxy %s wants credentials for CONNECT %s: %s (put them in the proxy URL, http://user:pass@host:port, in %s)",
-			p.addr, addr, resp.Status, p.source)
-	case resp.StatusCode == http.StatusProxyAuthRequired:
+			p.addr, addr, resp.status, p.source)
+	case resp.code == statusProxyAuthRequired:
 		return fmt.Errorf("proxy %s did not accept the credentials for CONNECT %s: %s (check the user and password in %s)",
-			p.addr, addr, resp.Status, p.source)
+			p.addr, addr, resp.status, p.source)
 	}
 	return fmt.Errorf("proxy %s refused CONNECT %s: %s (check %s, and that the proxy allows this host and port)",
-		p.addr, addr, resp.Status, p.source)
+		p.addr, addr, resp.status, p.source)
 }
 
 // proxyIOError wraps a failure talking to the proxy; a cancelled ctx is

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -53,6 +54,28 @@ func FuzzConnectAnswer(f *testing.F) {
 		}
 		if c == nil {
 			t.Fatal("got a nil connection and no error")
+		}
+	})
+}
+
+// FuzzParseProxy feeds arbitrary proxy settings to the URL parser: it must
+// never panic, an accepted setting gives a host:port, and a refusal never
+// shows the password.
+func FuzzParseProxy(f *testing.F) {
+	for _, s := range []string{"http://u:p%20w@p:3128", "p:3128", "http://[::1]:1/", "socks5://u:pw@p", "http://u:pw@p:x%"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := parseProxy(s, "--proxy")
+		if err != nil {
+			u, uerr := splitURL(s)
+			if uerr == nil && len(u.pass) > 3 && strings.Contains(err.Error(), ":"+u.pass+"@") {
+				t.Fatalf("got %q, which shows the password", err)
+			}
+			return
+		}
+		if _, _, err := net.SplitHostPort(p.addr); err != nil {
+			t.Fatalf("parsed %q to address %q: %v", s, p.addr, err)
 		}
 	})
 }

@@ -1,11 +1,8 @@
 package dialer
 
 import (
-	"errors"
-	"fmt"
 	"net"
 	"net/netip"
-	"net/url"
 	"os"
 	"strings"
 )
@@ -19,9 +16,10 @@ const (
 // proxyURL is a parsed proxy setting, with where it came from so that an
 // error can point at the right knob.
 type proxyURL struct {
-	addr   string // host:port
-	user   *url.Userinfo
-	source string // "--proxy" or the environment variable's name
+	addr       string // host:port
+	user, pass string // Basic credentials, if hasUser
+	hasUser    bool
+	source     string // "--proxy" or the environment variable's name
 }
 
 // proxyFor returns the proxy to reach addr through, or nil to go direct.
@@ -53,46 +51,6 @@ func firstEnv(names ...string) (string, string) {
 		}
 	}
 	return "", ""
-}
-
-// parseProxy reads "http://[user:pass@]host[:port]"; a value without a
-// scheme is taken as http, as curl does.
-func parseProxy(s, source string) (*proxyURL, error) {
-	if !strings.Contains(s, "://") {
-		s = "http://" + s
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		// url.Error repeats the URL, password and all: keep only its cause.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, fmt.Errorf("bad proxy %s: want http://[user:pass@]host:port (check %s): %w", redact(s), source, err)
-	}
-	if u.Scheme != "http" {
-		return nil, fmt.Errorf("bad proxy %s: only http:// proxies (HTTP CONNECT) are supported (check %s)", redact(s), source)
-	}
-	if u.Hostname() == "" {
-		return nil, fmt.Errorf("bad proxy %s: no host: want http://[user:pass@]host:port (check %s)", redact(s), source)
-	}
-	port := u.Port()
-	if port == "" {
-		port = "80"
-	}
-	return &proxyURL{addr: net.JoinHostPort(u.Hostname(), port), user: u.User, source: source}, nil
-}
-
-// redact hides a password in a proxy URL before it goes into an error.
-func redact(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
-		if at := strings.LastIndex(s, "@"); at >= 0 {
-			return "…@" + s[at+1:]
-		}
-		return s
-	}
-	return u.Redacted()
 }
 
 // bypass reports whether NO_PROXY (a comma list) says to reach addr

@@ -22,6 +22,10 @@ func TestProxyFor(t *testing.T) {
 		{"flag without scheme", "relay:7020", "p:3128", nil, "p:3128", "", "--proxy"},
 		{"flag without port", "relay:7020", "http://p", nil, "p:80", "", "--proxy"},
 		{"flag with ipv6", "relay:7020", "http://[::1]:3128", nil, "[::1]:3128", "", "--proxy"},
+		{"flag with ipv6 and a zone", "relay:7020", "http://[fe80::1%25eth0]:3128", nil, "[fe80::1%eth0]:3128", "", "--proxy"},
+		{"flag with a path", "relay:7020", "http://p:3128/", nil, "p:3128", "", "--proxy"},
+		{"flag in upper case", "relay:7020", "HTTP://u@p:3128", nil, "p:3128", "u", "--proxy"},
+		{"flag with @ in the password", "relay:7020", "http://u:a@b@p:3128", nil, "p:3128", "u", "--proxy"},
 		{"flag beats the environment", "relay:7020", "http://p:1", map[string]string{"HTTPS_PROXY": "http://q:2"}, "p:1", "", "--proxy"},
 		{"HTTPS_PROXY", "relay:7020", "", map[string]string{"HTTPS_PROXY": "http://q:2"}, "q:2", "", "HTTPS_PROXY"},
 		{"https_proxy", "relay:7020", "", map[string]string{"https_proxy": "http://q:3"}, "q:3", "", "https_proxy"},
@@ -51,9 +55,7 @@ func TestProxyFor(t *testing.T) {
 			var got, user, source string
 			if p != nil {
 				got, source = p.addr, p.source
-				if p.user != nil {
-					user = p.user.Username()
-				}
+				user = p.user
 			}
 			if got != tt.want || user != tt.wantUser || source != tt.source {
 				t.Errorf("got proxy %q user %q from %q, want %q user %q from %q", got, user, source, tt.want, tt.wantUser, tt.source)
@@ -71,6 +73,15 @@ func TestProxyForRefusals(t *testing.T) {
 		{"no host", "http://:3128", "no host"},
 		{"bad port", "http://p:x", "bad proxy"},
 		{"bad port with a password", "http://u:secret@p:x", "…@p:x"},
+		{"port out of range", "http://p:65536", "out of range"},
+		{"space in the host", "http://p q:1", "invalid character"},
+		{"colon in the host", "http://::1:3128", "put an IPv6 address between [ and ]"},
+		{"unclosed ipv6", "http://[::1:3128", "missing ']'"},
+		{"not ipv6 in brackets", "http://[p]:3128", "malformed IPv6"},
+		{"text after ipv6", "http://[::1]x", "want [ipv6]:port"},
+		{"bad escape in the password", "http://u:secret%zz@p:1", "%-escape"},
+		{"space in the password", "http://u:sec ret@p:1", "%-escaped"},
+		{"bad scheme", "1http://p:1", "malformed scheme"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,6 +101,8 @@ func TestRedact(t *testing.T) {
 		{"http://u:secret@p:1", "http://u:xxxxx@p:1"},
 		{"http://u:secret@p:x%", "…@p:x%"},
 		{"http://p:1", "http://p:1"},
+		{"http://u@p:1", "http://u@p:1"},
+		{"socks5://u:p%40ss@p:1/x@y", "socks5://u:xxxxx@p:1/x@y"},
 	}
 	for _, tt := range tests {
 		if got := redact(tt.in); got != tt.want {
