@@ -25,7 +25,6 @@ type bench struct {
 	commands  []string // command lines run, in order, without repeats
 	configs   []note   // configuration files written
 	versions  []note
-	usedNport bool // the stand-in for ssh is shown
 }
 
 // note is a named text for the report.

@@ -36,15 +36,12 @@ func notes(w io.Writer, title string, ns []note) {
 	fmt.Fprintln(w)
 }
 
-// commands lists the command lines of the first run, its configuration
-// files and the stand-in for ssh. $WORK is the run's temporary folder.
+// commands lists the command lines of the first run and its
+// configuration files. $WORK is the run's temporary folder.
 func commands(w io.Writer, b *bench) {
 	fmt.Fprintf(w, "Commands of the first run ($WORK is a temporary folder; the ports change from run to run):\n\n```\n%s\n```\n\n",
 		strings.Join(b.commands, "\n"))
 	for _, c := range b.configs {
 		fmt.Fprintf(w, "%s:\n\n```\n%s```\n\n", c.name, c.text)
-	}
-	if b.usedNport {
-		fmt.Fprintf(w, "$WORK/nport-*/ssh, the stand-in for ssh given to `nport client --ssh`:\n\n```\n%s```\n", standInSSH)
 	}
 }

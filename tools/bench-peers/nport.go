@@ -18,23 +18,14 @@ const (
 	nportRV     = "@bench_rv"
 )
 
-// The lines nport's roles print once they serve, and the one the stand-in
-// for ssh prints once the client serves the tunnel on its local port.
+// The lines nport's roles print once they serve; the client's, with
+// --forward, says where it serves the tunnel.
 var (
 	relayReady  = regexp.MustCompile(`^nport relay ready: listen=(\S+) key=(nport-pub:\S+)`)
 	rvReady     = regexp.MustCompile(`^nport rendezvous ready: `)
 	daemonReady = regexp.MustCompile(`^nport daemon ready: `)
-	clientReady = regexp.MustCompile(`^bench-peers: tunnel on 127\.0\.0\.1:(\d+)$`)
+	clientReady = regexp.MustCompile(`^nport client ready: listen=127\.0\.0\.1:(\d+) `)
 )
-
-// standInSSH is run by `nport client` in place of ssh (--ssh), with ssh's
-// arguments: -p PORT first. It says where the tunnel is, then waits until
-// its stdin, held open by this tool, closes: the client serves the tunnel
-// for as long as its ssh runs.
-const standInSSH = `#!/bin/sh
-echo "bench-peers: tunnel on 127.0.0.1:$2" >&2
-exec cat >/dev/null
-`
 
 // setupNport starts a relay (the control plane), a rendezvous, a daemon
 // that permits the target, and a client serving the tunnel on a local port,
@@ -58,7 +49,7 @@ func setupNport(ctx context.Context, t *tunnel, target int) error {
 	if err := t.startReady(ctx, spec{name: "daemon", env: env("daemon"), argv: daemon}, daemonReady); err != nil {
 		return err
 	}
-	return t.startClient(ctx, dir, env("client"), rel, target)
+	return t.startClient(ctx, env("client"), rel, target)
 }
 
 // startRelay starts the relay and returns the flags that reach it, its key
@@ -85,16 +76,13 @@ func (t *tunnel) startReady(ctx context.Context, sp spec, ready *regexp.Regexp) 
 	return err
 }
 
-func (t *tunnel) startClient(ctx context.Context, dir string, env, rel []string, target int) error {
-	t.b.usedNport = true
-	ssh := filepath.Join(dir, "ssh")
-	if err := os.WriteFile(ssh, []byte(standInSSH), 0o755); err != nil {
-		return err
-	}
+// startClient starts the client serving the tunnel on a local port
+// (--forward) until it is stopped.
+func (t *tunnel) startClient(ctx context.Context, env, rel []string, target int) error {
 	argv := []string{t.b.nport, "client", "-f", nportUser, "-t", nportDevice, "-r", nportRV}
 	argv = append(argv, rel...)
-	argv = append(argv, "--remote-host", "127.0.0.1", "-p", strconv.Itoa(target), "--local-port", "0", "--ssh", ssh)
-	client, err := t.start(spec{name: "client", env: env, argv: argv, holdStdin: true})
+	argv = append(argv, "--remote-host", "127.0.0.1", "-p", strconv.Itoa(target), "--local-port", "0", "--forward")
+	client, err := t.start(spec{name: "client", env: env, argv: argv})
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,6 @@ type proc struct {
 	name  string
 	cmd   *exec.Cmd
 	out   *lineLog
-	keep  io.Closer // the write end of its stdin, held open while it runs; nil if none
 	done  chan struct{}
 	err   error // Wait's result, valid once done is closed
 	owner *supervisor
@@ -39,10 +38,9 @@ type supervisor struct {
 
 // spec is one process to start.
 type spec struct {
-	name      string
-	argv      []string
-	env       []string // added to this process's environment
-	holdStdin bool     // give it a stdin that stays open until it is stopped
+	name string
+	argv []string
+	env  []string // added to this process's environment
 }
 
 // start starts a process whose output, stdout and stderr together, is read
@@ -52,14 +50,6 @@ func (s *supervisor) start(sp spec) (*proc, error) {
 	cmd.Env = append(os.Environ(), sp.env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	p := &proc{name: sp.name, cmd: cmd, out: newLineLog(s.echo(sp.name)), done: make(chan struct{}), owner: s}
-	if sp.holdStdin {
-		r, w, err := os.Pipe()
-		if err != nil {
-			return nil, err
-		}
-		defer r.Close() // the process has its own copy once started
-		cmd.Stdin, p.keep = r, w
-	}
 	pr, pw, err := os.Pipe()
 	if err == nil {
 		defer pw.Close()
@@ -80,9 +70,6 @@ func (s *supervisor) start(sp spec) (*proc, error) {
 func (p *proc) release(out *os.File) {
 	if out != nil {
 		out.Close()
-	}
-	if p.keep != nil {
-		p.keep.Close()
 	}
 }
 
@@ -121,13 +108,10 @@ func (p *proc) exited() error {
 	}
 }
 
-// stop ends the process and its group: its stdin closed, SIGTERM, then
-// SIGKILL after stopGrace. The group is signalled only while its leader
+// stop ends the process and its group: SIGTERM, then SIGKILL after
+// stopGrace. The group is signalled only while its leader
 // runs, so no other process can be hit. It may be called more than once.
 func (p *proc) stop() {
-	if p.keep != nil {
-		p.keep.Close()
-	}
 	if p.exited() == nil {
 		syscall.Kill(-p.pid(), syscall.SIGTERM)
 		select {
