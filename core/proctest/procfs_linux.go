@@ -21,24 +21,31 @@ func FDCount(pid int) (int, error) {
 
 // RSS returns the resident memory of process pid in bytes, the VmRSS line
 // of /proc/PID/status.
-func RSS(pid int) (int64, error) {
+func RSS(pid int) (int64, error) { return statusBytes(pid, "VmRSS") }
+
+// PeakRSS returns the most resident memory process pid has had, in bytes:
+// the VmHWM line of /proc/PID/status.
+func PeakRSS(pid int) (int64, error) { return statusBytes(pid, "VmHWM") }
+
+// statusBytes reads the line field of /proc/PID/status, a size in kB.
+func statusBytes(pid int, field string) (int64, error) {
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, fmt.Errorf("read the memory of process %d: %w", pid, err)
 	}
 	sc := bufio.NewScanner(bytes.NewReader(status))
 	for sc.Scan() {
-		rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:")
+		rest, ok := strings.CutPrefix(sc.Text(), field+":")
 		if !ok {
 			continue
 		}
 		kib, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
 		if err != nil {
-			return 0, fmt.Errorf("process %d: VmRSS line %q: %w", pid, sc.Text(), err)
+			return 0, fmt.Errorf("process %d: %s line %q: %w", pid, field, sc.Text(), err)
 		}
 		return kib << 10, nil
 	}
-	return 0, fmt.Errorf("process %d: no VmRSS line in /proc/%d/status (has it exited?)", pid, pid)
+	return 0, fmt.Errorf("process %d: no %s line in /proc/%d/status (has it exited?)", pid, field, pid)
 }
 
 // FDCount returns how many file descriptors the process holds open.
@@ -46,3 +53,6 @@ func (p *Proc) FDCount() (int, error) { return FDCount(p.Cmd.Process.Pid) }
 
 // RSS returns the resident memory of the process in bytes.
 func (p *Proc) RSS() (int64, error) { return RSS(p.Cmd.Process.Pid) }
+
+// PeakRSS returns the most resident memory the process has had, in bytes.
+func (p *Proc) PeakRSS() (int64, error) { return PeakRSS(p.Cmd.Process.Pid) }

@@ -34,6 +34,13 @@ func TestRSSOfThisProcess(t *testing.T) {
 	if rss < 1<<20 || rss > 1<<40 {
 		t.Errorf("got a resident size of %d bytes, want a plausible one", rss)
 	}
+	peak, err := PeakRSS(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if peak < rss {
+		t.Errorf("got a peak resident size of %d bytes, below the current %d", peak, rss)
+	}
 }
 
 func TestProcfsOfNoProcess(t *testing.T) {
@@ -44,5 +51,8 @@ func TestProcfsOfNoProcess(t *testing.T) {
 	}
 	if _, err := RSS(none); err == nil {
 		t.Error("RSS of no process: got no error")
+	}
+	if _, err := PeakRSS(none); err == nil {
+		t.Error("PeakRSS of no process: got no error")
 	}
 }

@@ -17,6 +17,11 @@ var (
 	buildOnce sync.Once
 	binPath   string
 	buildErr  error
+
+	// buildDirs holds every directory a build of this process wrote, for
+	// Main to remove.
+	buildDirsMu sync.Mutex
+	buildDirs   []string
 )
 
 // Binary returns the path of an nport binary built from this module, built
@@ -25,22 +30,32 @@ var (
 func Binary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "nport-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "nport")
-		cmd := exec.Command("go", "build", "-o", binPath, "github.com/nport/nport")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = errors.New("go build: " + err.Error() + "\n" + string(out))
-		}
+		binPath, buildErr = build([]string{"CGO_ENABLED=0"})
 	})
 	if buildErr != nil {
 		t.Fatal(buildErr)
 	}
 	return binPath
+}
+
+// build runs go build of this module with the extra environment env and
+// flags, into a fresh directory, and returns the binary's path.
+func build(env []string, flags ...string) (string, error) {
+	dir, err := os.MkdirTemp("", "nport-bin-")
+	if err != nil {
+		return "", err
+	}
+	buildDirsMu.Lock()
+	buildDirs = append(buildDirs, dir)
+	buildDirsMu.Unlock()
+	path := filepath.Join(dir, "nport")
+	args := append(append([]string{"build"}, flags...), "-o", path, "github.com/nport/nport")
+	cmd := exec.Command("go", args...)
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", errors.New("go build: " + err.Error() + "\n" + string(out))
+	}
+	return path, nil
 }
 
 // Result is what a finished process left behind.
@@ -65,12 +80,14 @@ func Run(t testing.TB, path string, env []string, args ...string) Result {
 	return Result{Stdout: stdout.String(), Stderr: stderr.String(), Code: cmd.ProcessState.ExitCode()}
 }
 
-// Main is a TestMain for packages that use Binary: it runs the tests, then
-// removes the binary they built.
+// Main is a TestMain for packages that use Binary or CrossBinary: it runs
+// the tests, then removes the binaries they built.
 func Main(m *testing.M) {
 	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
+	buildDirsMu.Lock()
+	for _, dir := range buildDirs {
+		os.RemoveAll(dir)
 	}
+	buildDirsMu.Unlock()
 	os.Exit(code)
 }
