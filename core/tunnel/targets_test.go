@@ -79,7 +79,10 @@ func TestDaemonMayNotOpenStreams(t *testing.T) {
 		t.Errorf("client Err: got %v, want a refusal of the daemon's stream", err)
 	}
 	waitDone(t, "daemon", p.daemon)
-	if err := p.daemon.Err(); !errors.Is(err, ErrPeerClosed) {
-		t.Errorf("daemon Err: got %v, want ErrPeerClosed", err)
+	// The daemon hears of the end by its read (the client's end-of-stream
+	// record) or, if its own write of the stream's bytes comes first, by
+	// that write meeting the closed socket.
+	if err := p.daemon.Err(); !errors.Is(err, ErrPeerClosed) && !mentions(err, "broken pipe") && !mentions(err, "connection reset") {
+		t.Errorf("daemon Err: got %v, want ErrPeerClosed or a write to the closed socket", err)
 	}
 }
