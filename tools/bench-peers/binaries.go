@@ -19,7 +19,7 @@ var peerNames = []string{"frps", "frpc", "chisel"}
 // buildNport builds nport as it is shipped, static and stripped.
 func buildNport(ctx context.Context, repo, work string) (string, error) {
 	out := filepath.Join(work, "nport")
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, ".")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-tags", releaseTags, "-ldflags", "-s -w", "-o", out, ".")
 	cmd.Dir = repo
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if msg, err := cmd.CombinedOutput(); err != nil {
@@ -94,3 +94,6 @@ func firstLine(ctx context.Context, argv ...string) string {
 	}
 	return line
 }
+
+// releaseTags are the build tags of every release build (the justfile's).
+const releaseTags = "urfave_cli_no_docs,urfave_cli_no_suggest"

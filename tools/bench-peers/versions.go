@@ -18,7 +18,7 @@ import (
 func versions(ctx context.Context, b *bench) []note {
 	notes := []note{
 		{"machine", machine()},
-		{"nport", fmt.Sprintf("%s, %s, `CGO_ENABLED=0 go build -trimpath -ldflags '-s -w'`",
+		{"nport", fmt.Sprintf("%s, %s, `CGO_ENABLED=0 go build -trimpath -tags "+releaseTags+" -ldflags '-s -w'`",
 			firstLine(ctx, "git", "-C", b.opts.repo, "describe", "--always", "--dirty", "--tags"), firstLine(ctx, "go", "env", "GOVERSION"))},
 	}
 	for _, name := range peerNames {
