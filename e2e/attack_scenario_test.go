@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/procfs"
 	"github.com/nport/nport/core/proctest"
 	"github.com/nport/nport/e2e/attack"
 )
@@ -121,7 +122,7 @@ func (sc scenario) run(t testing.TB, w *world) outcome {
 
 // selfFDs counts the test process's file descriptors.
 func selfFDs(t testing.TB) int {
-	n, err := proctest.FDCount(os.Getpid())
+	n, err := procfs.FDCount(os.Getpid())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,12 +77,12 @@ func BenchmarkConcurrentSetup(b *testing.B) {
 	}
 	warm.Close()
 	var times []time.Duration
+	var steps [][]client.Step
 	failed := map[string]int{}
-	stepLog = b.Logf
 	b.ResetTimer()
 	for b.Loop() {
-		ts, errs := setUpAtOnce(ctx, cfg, n)
-		times = append(times, ts...)
+		ts, st, errs := setUpAtOnce(ctx, cfg, n)
+		times, steps = append(times, ts...), append(steps, st...)
 		for _, err := range errs {
 			failed[err.Error()]++
 		}
@@ -91,13 +91,15 @@ func BenchmarkConcurrentSetup(b *testing.B) {
 	for msg, count := range failed {
 		b.Logf("%d× %s", count, msg)
 	}
+	logSteps(b, steps)
 	b.ReportMetric(100*float64(len(times))/float64(len(times)+sum(failed)), "ok-%")
 	reportPercentiles(b, times)
 }
 
-// setUpAtOnce runs n set-ups at once and returns the times of those that
-// succeeded and the errors of the others, once every session is closed.
-func setUpAtOnce(ctx context.Context, cfg client.Config, n int) ([]time.Duration, []error) {
+// setUpAtOnce runs n set-ups at once and returns the times and steps of
+// those that succeeded and the errors of the others, once every session
+// is closed.
+func setUpAtOnce(ctx context.Context, cfg client.Config, n int) ([]time.Duration, [][]client.Step, []error) {
 	var (
 		mu       sync.Mutex
 		times    []time.Duration
@@ -128,15 +130,11 @@ func setUpAtOnce(ctx context.Context, cfg client.Config, n int) ([]time.Duration
 	for _, s := range sessions {
 		s.Close()
 	}
-	logSteps(steps)
-	return times, errs
+	return times, steps, errs
 }
 
-// stepLog receives the median of each set-up step, for -v.
-var stepLog = func(string, ...any) {}
-
-// logSteps reports the median time of each step of the sessions.
-func logSteps(steps [][]client.Step) {
+// logSteps logs the p50 and p99 of each set-up step of the sessions.
+func logSteps(b *testing.B, steps [][]client.Step) {
 	if len(steps) == 0 {
 		return
 	}
@@ -148,7 +146,7 @@ func logSteps(steps [][]client.Step) {
 			}
 		}
 		slices.Sort(ts)
-		stepLog("step %-28s p50 %6.1f ms, p99 %6.1f ms", st.Name, ms(ts[len(ts)/2]), ms(ts[len(ts)*99/100]))
+		b.Logf("step %-28s p50 %6.1f ms, p99 %6.1f ms", st.Name, ms(ts[len(ts)/2]), ms(ts[len(ts)*99/100]))
 	}
 }
 

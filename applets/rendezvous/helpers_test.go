@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/nport/nport/core/nettest"
 	"log/slog"
 	"net"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"github.com/nport/nport/applets/relay"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/logging"
+	"github.com/nport/nport/core/nettest"
 	"github.com/nport/nport/core/relayclient"
 	"github.com/nport/nport/wire"
 )

@@ -1,12 +1,12 @@
 package admission
 
 import (
-	"github.com/nport/nport/core/nettest"
 	"net"
 	"net/netip"
 	"testing"
 	"time"
 
+	"github.com/nport/nport/core/nettest"
 	"github.com/nport/nport/wire"
 )
 
@@ -22,11 +22,6 @@ func newTestGate(cfg Config) (*Gate, *fakeClock) {
 	c := &fakeClock{}
 	g.now = func() time.Duration { return c.now }
 	return g, c
-}
-
-// key is the source prefix of the IPv4 address a.
-func key(a string) netip.Prefix {
-	return netip.PrefixFrom(netip.MustParseAddr(a), 32)
 }
 
 // loopback accepts sockets dialed from chosen loopback addresses: all of

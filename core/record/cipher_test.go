@@ -14,7 +14,7 @@ func TestCiphersCarryTheStream(t *testing.T) {
 			client, daemon := newPairWith(t, a, b, c)
 			msg := randomBytes(t, 100_000)
 			go func() {
-				client.WriteBuffers([][]byte{msg[:12], msg[12:]})
+				client.Write(msg)
 				client.CloseWrite()
 			}()
 			got, err := io.ReadAll(daemon)

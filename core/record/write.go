@@ -31,40 +31,9 @@ func (c *Conn) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// WriteBuffers seals the concatenation of v into as few records as it
-// takes, a frame header and its payload together, and sends them. A
-// multiplexer that writes its frames this way (xtaci/smux does) costs one
-// record and one system call per frame rather than two. The pieces are
-// gathered behind the record's header and sealed in place.
-func (c *Conn) WriteBuffers(v [][]byte) (int, error) {
-	c.out.mu.Lock()
-	defer c.out.mu.Unlock()
-	o := &c.out
-	n := 0
-	for {
-		room := o.buf[wire.RecordHeaderLen : wire.RecordHeaderLen+wire.MaxRecordPlaintext]
-		size := 0
-		for len(v) > 0 && size < len(room) {
-			k := copy(room[size:], v[0])
-			size += k
-			if v[0] = v[0][k:]; len(v[0]) == 0 {
-				v = v[1:]
-			}
-		}
-		if size == 0 {
-			return n, nil
-		}
-		if err := c.writeRecordLocked(room[:size]); err != nil {
-			return n, err
-		}
-		n += size
-	}
-}
-
-// writeRecordLocked seals p into the outbound buffer and sends it; p may
-// be the buffer's own plaintext room, sealed in place. Any failure is
-// sticky: part of the record may be on the wire, and the next one could
-// not be told apart from it.
+// writeRecordLocked seals p into the outbound buffer and sends it. Any
+// failure is sticky: part of the record may be on the wire, and the next
+// one could not be told apart from it.
 func (c *Conn) writeRecordLocked(p []byte) error {
 	o := &c.out
 	if o.err != nil {

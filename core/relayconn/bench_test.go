@@ -1,10 +1,10 @@
 package relayconn
 
 import (
-	"github.com/nport/nport/core/identity"
 	"testing"
 	"time"
 
+	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/wire"
 )
 

@@ -5,11 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/nport/nport/core/record"
 	"io"
 	"net"
 	"sync"
 	"testing"
+
+	"github.com/nport/nport/core/record"
 )
 
 func TestEndToEnd(t *testing.T) {

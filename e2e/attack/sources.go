@@ -45,8 +45,3 @@ func (s Sources) dial(ctx context.Context, i int, addr string) (net.Conn, error)
 	}
 	return d.DialContext(ctx, "tcp", addr)
 }
-
-// dialer is dial fixed to socket i and addr.
-func (s Sources) dialer(i int, addr string) func(context.Context) (net.Conn, error) {
-	return func(ctx context.Context) (net.Conn, error) { return s.dial(ctx, i, addr) }
-}

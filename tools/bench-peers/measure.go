@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/nport/nport/core/procfs"
 )
 
 // measure sets up one tunnel to a fresh target port and takes every figure:
@@ -64,7 +66,7 @@ func (t *tunnel) idle(r *runResult) {
 	}
 	var sum int64
 	for _, p := range t.procs {
-		rss, err := residentBytes(p.pid())
+		rss, err := procfs.RSS(p.pid())
 		r.set(procKey(procIdle, p.name), mib(rss), err)
 		if err != nil {
 			r.set(figIdle, 0, err)

@@ -35,20 +35,6 @@ func TestCPUSecondsOfThisProcess(t *testing.T) {
 	}
 }
 
-func TestParseStatusKiB(t *testing.T) {
-	nettest.NoLeaks(t)
-	status := []byte("Name:\tx\nVmHWM:\t   2048 kB\nVmRSS:\t   1024 kB\n")
-	if got, err := parseStatusKiB(status, "VmRSS"); err != nil || got != 1<<20 {
-		t.Errorf("got %d, %v, want %d", got, err, 1<<20)
-	}
-	if _, err := parseStatusKiB([]byte("VmRSS:\tlots\n"), "VmRSS"); err == nil {
-		t.Error("a VmRSS that is no number: got no error")
-	}
-	if _, err := parseStatusKiB([]byte("Name:\tx\n"), "VmRSS"); err == nil {
-		t.Error("no VmRSS line: got no error")
-	}
-}
-
 func TestListensOn(t *testing.T) {
 	nettest.NoLeaks(t)
 	table := strings.Join([]string{

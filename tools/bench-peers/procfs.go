@@ -3,8 +3,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"os"
 	"strconv"
@@ -42,32 +40,6 @@ func parseStatTimes(stat string) (float64, error) {
 		return 0, fmt.Errorf("/proc stat line %.40q: utime %q, stime %q are not numbers", stat, f[11], f[12])
 	}
 	return float64(utime+stime) / userHZ, nil
-}
-
-// residentBytes is the VmRSS of process pid.
-func residentBytes(pid int) (int64, error) {
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, fmt.Errorf("read the memory of process %d: %w", pid, err)
-	}
-	return parseStatusKiB(status, "VmRSS")
-}
-
-// parseStatusKiB reads a "Name:   123 kB" line of /proc/PID/status, in bytes.
-func parseStatusKiB(status []byte, name string) (int64, error) {
-	sc := bufio.NewScanner(bytes.NewReader(status))
-	for sc.Scan() {
-		rest, ok := strings.CutPrefix(sc.Text(), name+":")
-		if !ok {
-			continue
-		}
-		kib, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("/proc status line %q: %w", sc.Text(), err)
-		}
-		return kib << 10, nil
-	}
-	return 0, fmt.Errorf("no %s line in /proc status", name)
 }
 
 // listening reports whether a socket listens on 127.0.0.1:port or

@@ -2,7 +2,11 @@
 
 package main
 
-import "time"
+import (
+	"time"
+
+	"github.com/nport/nport/core/procfs"
+)
 
 // sampleEvery is how often memory is read during the transfers.
 const sampleEvery = 20 * time.Millisecond
@@ -29,7 +33,7 @@ func (s *rssSampler) run(pids []int) {
 	defer tick.Stop()
 	for {
 		for i, pid := range pids {
-			if rss, err := residentBytes(pid); err == nil {
+			if rss, err := procfs.RSS(pid); err == nil {
 				peak[i] = max(peak[i], rss)
 			}
 		}

@@ -9,9 +9,8 @@ import (
 
 // The file of older relays holds one binding a line, "@name
 // nport-pub:KEY"; blank lines and lines starting with # are skipped, and
-// a line may end with a # comment.
-const fileHeader = "# nport relay directory: one \"@name nport-pub:KEY\" per line, the key that claimed the name.\n" +
-	"# Remove a line (or use `nport relay directory remove @name`) to let another key claim the name.\n"
+// a line may end with a # comment. The relay only reads it now, once, to
+// import it into its database.
 
 // parseFile parses the content of the directory file at path. A name
 // bound twice to different keys is refused, since either line could be
@@ -53,19 +52,4 @@ func parseLine(line string) (identity.Name, identity.PublicKey, error) {
 		return "", identity.PublicKey{}, err
 	}
 	return name, key, nil
-}
-
-// formatLine is the line of one binding.
-func formatLine(name identity.Name, key identity.PublicKey) string {
-	return string(name) + " " + key.String() + "\n"
-}
-
-// formatFile is the whole file for a set of bindings.
-func formatFile(bindings []Binding) []byte {
-	var b strings.Builder
-	b.WriteString(fileHeader)
-	for _, bd := range bindings {
-		b.WriteString(formatLine(bd.Name, bd.Key))
-	}
-	return []byte(b.String())
 }

@@ -2,7 +2,10 @@ package directory
 
 import (
 	"bytes"
+	"strings"
 	"testing"
+
+	"github.com/nport/nport/core/identity"
 )
 
 // FuzzParseFile holds the directory file parser to two things on any
@@ -25,4 +28,24 @@ func FuzzParseFile(f *testing.F) {
 			t.Fatalf("round trip changed the bindings")
 		}
 	})
+}
+
+// fileHeader, formatLine and formatFile write a directory file as older
+// relays did, for the tests of its parser.
+const fileHeader = "# nport relay directory: one \"@name nport-pub:KEY\" per line, the key that claimed the name.\n" +
+	"# Remove a line (or use `nport relay directory remove @name`) to let another key claim the name.\n"
+
+// formatLine is the line of one binding.
+func formatLine(name identity.Name, key identity.PublicKey) string {
+	return string(name) + " " + key.String() + "\n"
+}
+
+// formatFile is the whole file for a set of bindings.
+func formatFile(bindings []Binding) []byte {
+	var b strings.Builder
+	b.WriteString(fileHeader)
+	for _, bd := range bindings {
+		b.WriteString(formatLine(bd.Name, bd.Key))
+	}
+	return []byte(b.String())
 }

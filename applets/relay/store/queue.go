@@ -128,8 +128,8 @@ func (s *Store) Queued() (frames int, size int64) {
 	return frames, s.bytes.Load()
 }
 
-// framesOf returns name's frames, oldest first. Their frames alias the
-// transaction's pages; their keys are copied, as deleting moves pages.
+// framesOf returns name's frames, oldest first. Their keys and frames
+// alias the transaction's pages: valid until the first change.
 func framesOf(frames *bolt.Bucket, name identity.Name) ([]queuedFrame, error) {
 	prefix := framePrefix(name)
 	var box []queuedFrame
@@ -139,17 +139,19 @@ func framesOf(frames *bolt.Bucket, name identity.Name) ([]queuedFrame, error) {
 		if err != nil {
 			return nil, err
 		}
-		f.key = bytes.Clone(k)
 		box = append(box, f)
 	}
 	return box, nil
 }
 
 // deleteFrames deletes frames and their index entries, returning their
-// bytes.
+// bytes. The keys are copied first: deleting moves the pages they alias.
 func deleteFrames(tx *bolt.Tx, box []queuedFrame) (int64, error) {
 	frames, index := tx.Bucket(bucketFrames), tx.Bucket(bucketExpiry)
 	var freed int64
+	for i := range box {
+		box[i].key = bytes.Clone(box[i].key)
+	}
 	for _, f := range box {
 		freed += int64(len(f.frame))
 		if err := frames.Delete(f.key); err != nil {

@@ -3,15 +3,15 @@ package store
 import (
 	"errors"
 	"fmt"
-	"github.com/nport/nport/core/identity"
-	"github.com/nport/nport/core/relayconn"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/nport/nport/applets/relay/internal/fakeclock"
 	"github.com/nport/nport/applets/relay/route"
+	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/nettest"
+	"github.com/nport/nport/core/relayconn"
 )
 
 func TestQueueBounds(t *testing.T) {

@@ -3,14 +3,12 @@ package pairing
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -183,12 +181,6 @@ func readPaired(t testing.TB, c net.Conn) wire.Role {
 func readRefusal(t testing.TB, c net.Conn) (r wire.Refusal, ok bool) {
 	t.Helper()
 	return nettest.ReadRefusal(t, c, wait)
-}
-
-// isReset reports a connection reset, which a close with bytes unread
-// causes: the socket ended either way.
-func isReset(err error) bool {
-	return errors.Is(err, syscall.ECONNRESET)
 }
 
 // exchange sends msg from a to b and checks it arrives whole.
