@@ -34,10 +34,13 @@ func (t *Tunnel) ServeStdio(ctx context.Context, r io.Reader, w io.Writer) error
 		case <-t.done:
 		}
 	}
-	s.Close()
 	if err == nil {
 		err = ErrClosed
 	}
+	// The reason goes first: closing the one stream of a single tunnel
+	// ends the tunnel at once, and it must end for this reason.
+	t.fail(err)
+	s.Close()
 	t.closeWith(err)
 	return t.result()
 }
