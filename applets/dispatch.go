@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -31,7 +32,7 @@ func (r *Registry) Main(ctx context.Context, args []string, stdio Stdio) int {
 		base = strings.TrimSuffix(filepath.Base(args[0]), ".exe")
 	}
 	if a, ok := r.Lookup(base); ok && base != "nport" {
-		return r.run(ctx, appFor(base, a.Command, stdio), args, stdio)
+		return r.run(ctx, appFor(base, a.Command, stdio), helpShorthand(a.Command, args), stdio)
 	}
 	if len(args) > 1 && !strings.HasPrefix(args[1], "-") && args[1] != "help" {
 		a, ok := r.Lookup(args[1])
@@ -41,7 +42,7 @@ func (r *Registry) Main(ctx context.Context, args []string, stdio Stdio) int {
 			return ExitUsage
 		}
 		// `nport sshnpd …` works as `nport daemon …`.
-		args = append([]string{args[0], a.Command.Name}, args[2:]...)
+		args = helpShorthand(a.Command, append([]string{args[0], a.Command.Name}, args[2:]...))
 	}
 	return r.run(ctx, r.multicall(stdio), args, stdio)
 }
@@ -78,7 +79,29 @@ func appFor(name string, cmd *cli.Command, stdio Stdio) *cli.App {
 	return app
 }
 
+// helpShorthand turns -h into --help for an applet that gives -h no
+// meaning of its own. Help is --help everywhere; -h is free for applets
+// that follow NoPorts, where it names a host (sshnp -h @rv, npt -h HOST).
+func helpShorthand(cmd *cli.Command, args []string) []string {
+	for _, f := range cmd.Flags {
+		if slices.Contains(f.Names(), "h") {
+			return args
+		}
+	}
+	out := slices.Clone(args)
+	for i, a := range out {
+		if a == "--" {
+			break
+		}
+		if a == "-h" {
+			out[i] = "--help"
+		}
+	}
+	return out
+}
+
 func init() {
+	cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show help"}
 	// -v means verbose in every applet, so --version has no short form.
 	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version, commit, Go version and OS/arch"}
 	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintln(c.App.Writer, buildinfo.String()) }

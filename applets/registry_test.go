@@ -20,8 +20,23 @@ func testRegistry(ran *[]string) *Registry {
 	return NewRegistry(
 		Applet{Command: cmd("relay")},
 		Applet{Command: cmd("daemon"), Links: []string{"sshnpd"}},
-		Applet{Command: cmd("client"), Links: []string{"sshnp"}},
+		Applet{Command: withHost(cmd("client"), ran), Links: []string{"sshnp"}},
 	)
+}
+
+// withHost gives cmd a -h flag of its own, as sshnp's -h names the
+// rendezvous.
+func withHost(cmd *cli.Command, ran *[]string) *cli.Command {
+	cmd.Flags = []cli.Flag{&cli.StringFlag{Name: "host", Aliases: []string{"h"}}}
+	cmd.Action = func(c *cli.Context) error {
+		run := "client " + strings.Join(c.Args().Slice(), " ")
+		if c.IsSet("host") {
+			run += " host=" + c.String("host")
+		}
+		*ran = append(*ran, run)
+		return nil
+	}
+	return cmd
 }
 
 func TestDispatch(t *testing.T) {
@@ -39,6 +54,9 @@ func TestDispatch(t *testing.T) {
 		{"unknown applet", []string{"nport", "bogus"}, nil, ExitUsage, "applets: client, daemon, relay"},
 		{"link names are not applets of nport", []string{"nport", "sshnpd"}, []string{"daemon "}, 0, ""},
 		{"no applet", []string{"nport"}, nil, ExitUsage, ""},
+		{"-h is help where it means nothing else", []string{"nport", "relay", "-h"}, nil, 0, ""},
+		{"-h after -- is an argument", []string{"nport", "relay", "--", "-h"}, []string{"relay -h"}, 0, ""},
+		{"-h as the applet's own flag", []string{"sshnp", "-h", "@rv", "x"}, []string{"client x host=@rv"}, 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -75,12 +75,22 @@ func (w *world) sshWrapper(t testing.TB, remote string) string {
 	return w.sshWrapperWithKey(t, w.sshd.KeyFile, remote)
 }
 
-// sshWrapperWithKey is sshWrapper offering keyFile only.
+// sshWrapperWithKey is sshWrapper offering keyFile first; an empty
+// remote leaves the command to the arguments.
 func (w *world) sshWrapperWithKey(t testing.TB, keyFile, remote string) string {
 	args := append([]string{"/usr/bin/env", sshdtest.SSH}, w.sshd.SSHArgsWithKey(keyFile)...)
-	script := "#!/bin/sh\nexec " + shellJoin(args) + ` "$@" ` + shellQuote(remote) + "\n"
-	path := filepath.Join(t.TempDir(), "ssh")
-	if err := os.WriteFile(path, []byte(script), 0o700); err != nil {
+	line := "exec " + shellJoin(args) + ` "$@"`
+	if remote != "" {
+		line += " " + shellQuote(remote)
+	}
+	return writeScript(t, "ssh", line)
+}
+
+// writeScript writes a shell script of one line named name, in a fresh
+// directory, and returns its path.
+func writeScript(t testing.TB, name, line string) string {
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+line+"\n"), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -9,11 +9,13 @@ import (
 
 // Command is `nport client`, also started as `sshnp`.
 var Command = &cli.Command{
-	Name:  "client",
-	Usage: "reach a device: ssh to it, or offer its port on 127.0.0.1 or stdin/stdout",
-	Description: "By default the client runs ssh through the tunnel and exits with its status. With -x it\n" +
-		"prints the ssh command and serves the tunnel in the background until it is idle; with\n" +
-		"--stdio it is an ssh ProxyCommand.",
+	Name:      "client",
+	Usage:     "reach a device: ssh to it, or offer its port on 127.0.0.1 or stdin/stdout",
+	UsageText: "sshnp -f @me -t @device [-d NAME] [-r @rv[,@rv2]] [options] [--] [COMMAND [ARG...]]",
+	Description: "By default the client runs ssh through the tunnel and exits with its status; a COMMAND after\n" +
+		"the options runs on the device instead of a login shell, as with ssh. With -x it prints the ssh\n" +
+		"command and serves the tunnel in the background until it is idle; with --stdio it is an ssh\n" +
+		"ProxyCommand; with --forward it serves a local port for any program.",
 	Flags:  append(append(clientFlags(), relayclient.Flags()...), config.CommonFlags()...),
 	Action: runCommand,
 }
@@ -25,7 +27,7 @@ func clientFlags() []cli.Flag {
 		&cli.StringFlag{Name: "from", Aliases: []string{"f"}, Usage: "your identity, @name", EnvVars: env("from")},
 		&cli.StringFlag{Name: "to", Aliases: []string{"t"}, Usage: "the device's identity, @name", EnvVars: env("to")},
 		&cli.StringFlag{Name: "device", Aliases: []string{"d"}, Value: d.Device, Usage: "the device's name under that identity", EnvVars: env("device")},
-		&cli.StringFlag{Name: "srvd", Aliases: []string{"r"}, Value: d.Srvd, Usage: "the rendezvous's identity", EnvVars: env("srvd")},
+		&cli.StringFlag{Name: "srvd", Aliases: []string{"r", "h", "host"}, Value: d.Srvd, Usage: "the rendezvous's identity; several, comma-separated, are tried in order (-h as in NoPorts; help is --help)", EnvVars: env("srvd")},
 		&cli.IntFlag{Name: "local-port", Aliases: []string{"l"}, Usage: "port on 127.0.0.1 for the tunnel; 0 picks one", EnvVars: env("local-port")},
 		&cli.StringFlag{Name: "remote-user-name", Aliases: []string{"u"}, Usage: "user on the device (default: $USER)", EnvVars: env("remote-user-name")},
 		&cli.StringFlag{Name: "identity-file", Aliases: []string{"i"}, Usage: "ssh private key, passed to ssh -i", EnvVars: env("identity-file")},
@@ -39,6 +41,7 @@ func clientFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "forward", Aliases: []string{"F"}, Usage: "serve the tunnel on --local-port for any program, any number of connections, until Ctrl-C; no ssh", EnvVars: env("forward")},
 		&cli.DurationFlag{Name: "timeout", Value: d.Timeout, Usage: "how long to wait for each answer", EnvVars: env("timeout")},
 		&cli.StringFlag{Name: "ssh", Value: d.SSH, Usage: "the ssh program to run", EnvVars: env("ssh")},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "log nothing but errors", EnvVars: env("quiet")},
 	}
 }
 
@@ -49,7 +52,10 @@ func runCommand(c *cli.Context) error {
 		return err
 	}
 	cfg.Home = common.Home
-	if !c.IsSet(config.FlagLogLevel) && !common.Verbose {
+	cfg.Command = c.Args().Slice()
+	if cfg.Quiet {
+		common.LogLevel = "error"
+	} else if !c.IsSet(config.FlagLogLevel) && !common.Verbose {
 		// A person at a terminal wants ssh's output, not ours: only
 		// warnings and errors unless asked.
 		common.LogLevel = "warn"

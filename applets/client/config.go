@@ -18,7 +18,8 @@ type Config struct {
 	To   string `toml:"to"`
 	// Device names the daemon among those of To.
 	Device string `toml:"device"`
-	// Srvd is the rendezvous's identity.
+	// Srvd is the rendezvous's identity, or several, comma-separated,
+	// tried in order.
 	Srvd string `toml:"srvd"`
 	// LocalPort is the port the tunnel is offered on, on 127.0.0.1; 0
 	// picks a free one.
@@ -50,6 +51,12 @@ type Config struct {
 	Timeout time.Duration `toml:"timeout"`
 	// SSH is the ssh program run by default.
 	SSH string `toml:"ssh"`
+	// Quiet logs nothing but errors.
+	Quiet bool `toml:"quiet"`
+
+	// Command runs on the device instead of a login shell: the arguments
+	// after the flags, passed to ssh.
+	Command []string `toml:"-"`
 
 	// Home is the nport home (keys, pins).
 	Home string `toml:"-"`

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -82,12 +81,17 @@ func Connect(ctx context.Context, cfg Config) (*Session, error) {
 
 // connector holds what the set-up needs.
 type connector struct {
-	cfg   Config
-	log   *slog.Logger
-	from  identity.Name
-	to    identity.Name
+	cfg  Config
+	log  *slog.Logger
+	from identity.Name
+	to   identity.Name
+	// srvds are the rendezvous to ask, in order; srvd is the one that
+	// granted the session.
+	srvds []identity.Name
 	srvd  identity.Name
 	relay *relayclient.Client
+	// sshKey is the public key line -s sends, if any.
+	sshKey string
 }
 
 func newConnector(cfg Config) (*connector, error) {
@@ -99,10 +103,17 @@ func newConnector(cfg Config) (*connector, error) {
 	for _, n := range []struct {
 		flag, value string
 		dst         *identity.Name
-	}{{"--from", cfg.From, &c.from}, {"--to", cfg.To, &c.to}, {"--srvd", cfg.Srvd, &c.srvd}} {
+	}{{"--from", cfg.From, &c.from}, {"--to", cfg.To, &c.to}} {
 		if *n.dst, err = identity.ParseName(n.value); err != nil {
 			return nil, fmt.Errorf("%s: %w", n.flag, err)
 		}
+	}
+	if c.srvds, err = parseNames(cfg.Srvd); err != nil {
+		return nil, fmt.Errorf("--srvd: %w", err)
+	}
+	c.srvd = c.srvds[0]
+	if c.sshKey, err = readSSHPublicKey(cfg.SendSSHPublicKey); err != nil {
+		return nil, err
 	}
 	id, err := c.loadIdentity()
 	if err != nil {
@@ -110,7 +121,7 @@ func newConnector(cfg Config) (*connector, error) {
 	}
 	c.relay, err = relayclient.New(relayclient.Config{Settings: cfg.Settings, Identity: id, Home: cfg.Home, Logger: c.log,
 		// Only the answers of the two peers of the session matter here.
-		Accept: func(from identity.Name) bool { return from == c.srvd || from == c.to },
+		Accept: func(from identity.Name) bool { return from == c.to || slices.Contains(c.srvds, from) },
 	})
 	return c, err
 }
@@ -141,7 +152,7 @@ func (c *connector) open(ctx context.Context, s *Session) error {
 	var conn net.Conn
 	err := step("relay connection", c.relay.WaitReady)
 	if err == nil {
-		err = step("session from "+string(c.srvd), func(ctx context.Context) error { return c.askRendezvous(ctx, s.ID, &grant) })
+		err = step("session from "+c.cfg.Srvd, func(ctx context.Context) error { return c.askRendezvous(ctx, s.ID, &grant) })
 	}
 	if err == nil {
 		err = step("daemon "+string(c.to)+" joins", func(ctx context.Context) (err error) {
@@ -171,18 +182,68 @@ func (c *connector) open(ctx context.Context, s *Session) error {
 	})
 }
 
+// failoverWait is how long a rendezvous that is not the last one named
+// has to answer before the next is asked; one the relay knows to be
+// offline is given up on this long after the relay says so.
+const failoverWait = time.Second
+
+// askRendezvous asks each rendezvous in turn until one grants the
+// session: the first that answers wins, and a dead one costs at most
+// failoverWait. A refusal is final, as another rendezvous of the same
+// operator would refuse alike.
 func (c *connector) askRendezvous(ctx context.Context, sid session.ID, grant *wire.SessionGrant) error {
-	in, err := c.request(ctx, c.srvd, sid, wire.SessionRequest{To: string(c.to), Device: c.cfg.Device})
-	if err != nil {
-		return fmt.Errorf("rendezvous %s: %w", c.srvd, err)
+	var errs []error
+	for i, rv := range c.srvds {
+		last := i == len(c.srvds)-1
+		actx, cancel := ctx, context.CancelFunc(func() {})
+		if !last {
+			actx, cancel = context.WithTimeout(ctx, failoverWait)
+		}
+		err := c.askOneRendezvous(actx, rv, sid, grant)
+		cancel()
+		var noAnswer *relayclient.NoAnswerError
+		var unknown *relayclient.UnknownNameError
+		if err == nil || ctx.Err() != nil || !(errors.As(err, &noAnswer) || errors.As(err, &unknown)) {
+			c.srvd = rv
+			return err
+		}
+		c.log.Info("rendezvous did not answer: asking the next", "rendezvous", rv, "err", err)
+		errs = append(errs, err)
 	}
-	if err := refused("rendezvous "+string(c.srvd), in); err != nil {
+	return errors.Join(errs...)
+}
+
+func (c *connector) askOneRendezvous(ctx context.Context, rv identity.Name, sid session.ID, grant *wire.SessionGrant) error {
+	m, err := seal.NewMessage(wire.MsgSessionRequest, sid, wire.SessionRequest{To: string(c.to), Device: c.cfg.Device})
+	if err != nil {
+		return err
+	}
+	in, err := c.relay.RequestOnline(ctx, rv, m, failoverWait)
+	if err != nil {
+		return fmt.Errorf("rendezvous %s: %w", rv, err)
+	}
+	if err := refused("rendezvous "+string(rv), in); err != nil {
 		return err
 	}
 	if in.Msg.Type != wire.MsgSessionGrant {
-		return fmt.Errorf("rendezvous %s answered %s, not a session grant", c.srvd, in.Msg.Type)
+		return fmt.Errorf("rendezvous %s answered %s, not a session grant", rv, in.Msg.Type)
 	}
 	return wire.DecodeBody(in.Msg, grant)
+}
+
+// parseNames reads a comma-separated list of identities, at least one.
+func parseNames(list string) ([]identity.Name, error) {
+	var names []identity.Name
+	for _, part := range strings.Split(list, ",") {
+		n, err := identity.ParseName(strings.TrimSpace(part))
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return names, nil
 }
 
 // keys is what the daemon's consent gives the tunnel.
@@ -211,9 +272,7 @@ func (c *connector) askDaemon(ctx context.Context, sid session.ID, grant wire.Se
 	if c.oneConnection() {
 		req.Streams = 1
 	}
-	if req.SSHPublicKey, err = c.sshPublicKey(); err != nil {
-		return k, err
-	}
+	req.SSHPublicKey = c.sshKey
 	who := fmt.Sprintf("daemon %s (device %s)", c.to, c.cfg.Device)
 	in, err := c.request(ctx, c.to, sid, req)
 	var noAnswer *relayclient.NoAnswerError
@@ -274,17 +333,6 @@ func (c *connector) target() string {
 		port = 22
 	}
 	return net.JoinHostPort(host, strconv.Itoa(port))
-}
-
-func (c *connector) sshPublicKey() (string, error) {
-	if c.cfg.SendSSHPublicKey == "" {
-		return "", nil
-	}
-	data, err := os.ReadFile(c.cfg.SendSSHPublicKey)
-	if err != nil {
-		return "", fmt.Errorf("--send-ssh-public-key: %w", err)
-	}
-	return strings.TrimSpace(string(data)), nil
 }
 
 func (c *connector) join(ctx context.Context, sid session.ID, grant wire.SessionGrant) (net.Conn, error) {

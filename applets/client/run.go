@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"strings"
 	"time"
 
 	"github.com/nport/nport/core/tunnel"
@@ -21,6 +22,10 @@ import (
 // With -x, Run starts this program again, as it was started, to serve the
 // tunnel after the command has been printed; see background.go.
 func Run(ctx context.Context, cfg Config) error {
+	if len(cfg.Command) > 0 && (cfg.Stdio || cfg.Forward || cfg.OutputExecutionCommand) {
+		return fmt.Errorf("a command (%s) runs on the device only when the client runs ssh itself: drop --stdio, --forward or -x, or pass the command to your own ssh", strings.Join(cfg.Command, " "))
+	}
+	cfg.IdentityFile = identityFileFor(cfg)
 	switch {
 	case cfg.Stdio:
 		return runStdio(ctx, cfg)

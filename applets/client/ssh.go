@@ -18,7 +18,30 @@ func SSHArgs(cfg Config, port int) []string {
 	for _, o := range cfg.LocalSSHOptions {
 		args = append(args, "-o", o)
 	}
-	return append(args, remoteUser(cfg)+"@localhost")
+	args = append(args, remoteUser(cfg)+"@localhost")
+	if len(cfg.Command) > 0 {
+		// ssh would read an argument that starts with - as its own
+		// option; after -- it is the command's.
+		args = append(append(args, "--"), cfg.Command...)
+	}
+	return args
+}
+
+// identityFileFor is -i as given, else the private key beside the public
+// key sent with -s (id_ed25519 for id_ed25519.pub), as NoPorts does, when
+// that file exists.
+func identityFileFor(cfg Config) string {
+	if cfg.IdentityFile != "" || cfg.SendSSHPublicKey == "" {
+		return cfg.IdentityFile
+	}
+	private, ok := strings.CutSuffix(cfg.SendSSHPublicKey, ".pub")
+	if !ok {
+		return ""
+	}
+	if _, err := os.Stat(private); err != nil {
+		return ""
+	}
+	return private
 }
 
 func hostKeyAlias(cfg Config) string {

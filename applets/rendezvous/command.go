@@ -57,7 +57,7 @@ func flags() []cli.Flag {
 		&cli.IntFlag{Name: FlagMaxHandshakes, Usage: "most sockets yet to send their hello; past it the one idle longest is shed", DefaultText: strconv.Itoa(pairing.DefaultMaxHandshakes), EnvVars: config.Env(FlagMaxHandshakes), Category: cat},
 		&cli.IntFlag{Name: FlagMaxPerSource, Usage: "most sockets yet to send their hello from one address (IPv4, IPv6 /64); past it one idle for 2s is shed, or the newcomer refused", DefaultText: strconv.Itoa(pairing.DefaultMaxHandshakesPerSource), EnvVars: config.Env(FlagMaxPerSource), Category: cat},
 		&cli.DurationFlag{Name: FlagSessionTTL, Usage: "how long a session waits for both parties", DefaultText: "30s", EnvVars: config.Env(FlagSessionTTL), Category: cat},
-		&cli.BoolFlag{Name: FlagSnoop, Usage: "debug: log the first bytes of each session in hex, and copy through memory instead of splice", EnvVars: config.Env(FlagSnoop), Category: cat},
+		&cli.BoolFlag{Name: FlagSnoop, Aliases: []string{"s"}, Usage: "debug: log the first bytes of each session in hex, and copy through memory instead of splice", EnvVars: config.Env(FlagSnoop), Category: cat},
 	}
 	own = append(own, relayclient.Flags()...)
 	return append(own, config.CommonFlags()...)

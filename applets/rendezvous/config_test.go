@@ -135,7 +135,7 @@ relay = "relay.example.com"
 		_, err := config.Resolve(c, section, &got)
 		return err
 	}}
-	args := []string{"srvd", "--home", home, "-m", "@carol,@dave", "--max-sessions", "5", "-i", "rv.example.com", "--snoop",
+	args := []string{"srvd", "--home", home, "-m", "@carol,@dave", "--max-sessions", "5", "-i", "rv.example.com", "-s",
 		"--max-handshakes-per-source", "64"}
 	if err := app.Run(args); err != nil {
 		t.Fatal(err)

@@ -34,10 +34,23 @@ const (
 // another key than the one pinned; when ctx ends first the error is the
 // relay's last refusal, or a *NoAnswerError, which says what to check.
 func (c *Client) Request(ctx context.Context, to identity.Name, m wire.Message) (Incoming, error) {
+	return c.request(ctx, &request{c: c, to: to, start: time.Now()}, m)
+}
+
+// RequestOnline is Request for a peer that is of use only while it is
+// connected, such as a rendezvous: once the relay says it holds the
+// message because to is not connected, the request waits offlineGrace
+// more (to may be reconnecting) and then ends with a *NoAnswerError whose
+// Offline is set, so that the caller can turn to another peer.
+func (c *Client) RequestOnline(ctx context.Context, to identity.Name, m wire.Message, offlineGrace time.Duration) (Incoming, error) {
+	return c.request(ctx, &request{c: c, to: to, start: time.Now(), offlineGrace: offlineGrace}, m)
+}
+
+func (c *Client) request(ctx context.Context, r *request, m wire.Message) (Incoming, error) {
+	to := r.to
 	if m.Session == ([16]byte{}) {
 		return Incoming{}, errors.New("relayclient: a request needs a session id to match its answer: set Message.Session")
 	}
-	r := &request{c: c, to: to, start: time.Now()}
 	for {
 		in, err := r.once(ctx, m)
 		wait, again := retryAfter(err)
@@ -92,6 +105,9 @@ type request struct {
 	to     identity.Name
 	start  time.Time
 	queued bool // the relay held a message of it: to was not connected
+	// offlineGrace, if set, ends the request this long after the relay
+	// held a message of it (RequestOnline).
+	offlineGrace time.Duration
 }
 
 // once sends m and waits for the answer.
@@ -118,6 +134,7 @@ func (r *request) once(ctx context.Context, m wire.Message) (Incoming, error) {
 		}
 		return Incoming{}, err
 	}
+	var offline <-chan time.Time
 	for {
 		select {
 		case in := <-answer:
@@ -127,6 +144,13 @@ func (r *request) once(ctx context.Context, m wire.Message) (Incoming, error) {
 				return Incoming{}, err
 			}
 			r.queued = r.queued || s == wire.SendQueued
+			if r.queued && r.offlineGrace > 0 && offline == nil {
+				t := time.NewTimer(r.offlineGrace)
+				defer t.Stop()
+				offline = t.C
+			}
+		case <-offline:
+			return Incoming{}, r.noAnswerAt(time.Now(), context.DeadlineExceeded)
 		case <-c.done:
 			return Incoming{}, ErrStopped
 		case <-ctx.Done():
@@ -172,10 +196,16 @@ func (r *request) noAnswer(ctx context.Context) error {
 	if !errors.Is(cause, context.DeadlineExceeded) {
 		return fmt.Errorf("request to %s: %w", r.to, cause)
 	}
-	after := time.Since(r.start)
+	end := time.Now()
 	if d, ok := ctx.Deadline(); ok {
-		after = d.Sub(r.start)
+		end = d
 	}
+	return r.noAnswerAt(end, cause)
+}
+
+// noAnswerAt is the *NoAnswerError of a request that gave up at end.
+func (r *request) noAnswerAt(end time.Time, cause error) error {
+	after := end.Sub(r.start)
 	if after >= time.Second {
 		after = after.Round(time.Second)
 	} else {
