@@ -129,7 +129,7 @@ func newConnector(cfg Config) (*connector, error) {
 // loadIdentity loads --from, creating it on first use: the person then
 // gives the printed line to the device's operator.
 func (c *connector) loadIdentity() (identity.Identity, error) {
-	id, created, err := identity.Store{Dir: c.cfg.Home}.LoadOrCreate(c.from)
+	id, created, err := c.cfg.Keys(c.cfg.Home).LoadOrCreate(c.from)
 	if created && c.cfg.Stderr != nil {
 		fmt.Fprintf(c.cfg.Stderr, "created identity %s; the device's daemon must name it with --manager %s:\n  %s\n", id.Name, id.Name, id.ShareLine())
 	}

@@ -72,7 +72,7 @@ func newDaemon(cfg Config) (*daemon, error) {
 	if d.permits, err = cfg.permits(); err != nil {
 		return nil, err
 	}
-	id, err := loadIdentity(cfg.Home, name, d.log)
+	id, err := loadIdentity(cfg.Keys(cfg.Home), name, d.log)
 	if err != nil {
 		return nil, err
 	}
@@ -102,8 +102,8 @@ func (d *daemon) isManager(from identity.Name) bool { return slices.Contains(d.m
 
 // loadIdentity loads the key, creating it on first start so that setting
 // up a device is one command; the line to share is logged.
-func loadIdentity(home string, name identity.Name, log *slog.Logger) (identity.Identity, error) {
-	id, created, err := identity.Store{Dir: home}.LoadOrCreate(name)
+func loadIdentity(keys identity.Store, name identity.Name, log *slog.Logger) (identity.Identity, error) {
+	id, created, err := keys.LoadOrCreate(name)
 	if created {
 		log.Info("created identity; managers pin it with this line", "line", id.ShareLine())
 	}

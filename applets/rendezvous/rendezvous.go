@@ -45,7 +45,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	id, created, err := identity.Store{Dir: cfg.Home}.LoadOrCreate(name)
+	id, created, err := cfg.Keys(cfg.Home).LoadOrCreate(name)
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,9 @@ func (id Identity) String() string { return fmt.Sprintf("%s (%s)", id.Name, id.P
 // each mode 0600 in a 0700 directory.
 type Store struct {
 	Dir string // the nport home, usually from Home
+	// File, if set, is the key file of the one identity loaded or created
+	// through this Store, wherever it is (a -k/--key-file flag).
+	File string
 }
 
 // keySuffix ends every key file name.
@@ -34,8 +37,13 @@ const keySuffix = ".key"
 // KeysDir returns the directory that holds the key files.
 func (s Store) KeysDir() string { return filepath.Join(s.Dir, "keys") }
 
-// Path returns the key file of name.
-func (s Store) Path(name Name) string { return filepath.Join(s.KeysDir(), string(name)+keySuffix) }
+// Path returns the key file of name: File if set.
+func (s Store) Path(name Name) string {
+	if s.File != "" {
+		return s.File
+	}
+	return filepath.Join(s.KeysDir(), string(name)+keySuffix)
+}
 
 // Create makes a new key pair for name and writes its key file. It refuses
 // to replace an existing one (the error wraps fs.ErrExist).
@@ -48,10 +56,10 @@ func (s Store) Create(name Name) (Identity, error) {
 		return Identity{}, err
 	}
 	id := Identity{Name: name, Key: key}
-	if err := os.MkdirAll(s.KeysDir(), 0o700); err != nil {
+	path := s.Path(name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return Identity{}, fmt.Errorf("identity: create key directory: %w", err)
 	}
-	path := s.Path(name)
 	if err := writeNew(path, encodeKeyFile(id)); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return Identity{}, fmt.Errorf("identity: %s already has a key in %s: use it, or move the file away first to make a new one: %w", name, path, err)
@@ -71,7 +79,7 @@ func (s Store) Load(name Name) (Identity, error) {
 	data, err := readKeyFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return Identity{}, fmt.Errorf("identity: no key for %s in %s (create one with `nport keys new %s`): %w", name, s.KeysDir(), name, err)
+		return Identity{}, fmt.Errorf("identity: no key for %s at %s (create one with `nport keys new %s`): %w", name, path, name, err)
 	case errors.Is(err, ErrTooOpen):
 		return Identity{}, err
 	case err != nil:

@@ -166,6 +166,28 @@ func TestLoadOrCreate(t *testing.T) {
 	}
 }
 
+// TestKeyFileElsewhere keeps the key in a file of its own (-k): created
+// there, loaded from there, and the home's key directory left alone.
+func TestKeyFileElsewhere(t *testing.T) {
+	home := t.TempDir()
+	file := filepath.Join(t.TempDir(), "sub", "device.key")
+	s := Store{Dir: home, File: file}
+	first, created, err := s.LoadOrCreate("@dev")
+	if err != nil || !created {
+		t.Fatalf("LoadOrCreate: %v, created %v; want a new key", err, created)
+	}
+	again, err := Store{Dir: t.TempDir(), File: file}.Load("@dev")
+	if err != nil || !again.Key.Equal(first.Key) {
+		t.Errorf("got %v, %v; want the key written to %s", again, err, file)
+	}
+	if _, err := os.Stat(Store{Dir: home}.KeysDir()); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the home's key directory was touched: %v", err)
+	}
+	if _, err := s.Load("@other"); err == nil {
+		t.Error("the file of @dev loaded as @other")
+	}
+}
+
 func TestList(t *testing.T) {
 	s := Store{Dir: t.TempDir()}
 	if ids, err := s.List(); err != nil || len(ids) != 0 {

@@ -29,6 +29,7 @@ const (
 	FlagRelayCA  = "relay-ca"
 	FlagProxy    = "proxy"
 	FlagClaim    = "claim-token"
+	FlagKeyFile  = "key-file"
 )
 
 // Settings say how to reach the relay. Every applet that talks through a
@@ -53,7 +54,14 @@ type Settings struct {
 	// admits invited identities only ("nport-claim:…", printed by
 	// `nport relay invite`). It is used once; later connections need none.
 	ClaimToken string `toml:"claim-token"`
+	// KeyFile, if set, is this identity's key file instead of
+	// HOME/keys/@NAME.key (NoPorts' -k).
+	KeyFile string `toml:"key-file"`
 }
+
+// Keys is where this identity's key is kept: the home's key directory,
+// or KeyFile.
+func (s Settings) Keys(home string) identity.Store { return identity.Store{Dir: home, File: s.KeyFile} }
 
 // Flags defines the relay settings' flags, with their NPORT_* variables,
 // in the "relay" category.
@@ -64,6 +72,7 @@ func Flags() []cli.Flag {
 		&cli.BoolFlag{Name: FlagRelayTLS, Usage: "connect to the relay over TLS", EnvVars: config.Env(FlagRelayTLS), Category: "relay"},
 		&cli.StringFlag{Name: FlagRelayCA, Usage: "PEM `FILE` of the CAs to trust for the relay's TLS certificate (implies --relay-tls; default: the system's)", EnvVars: config.Env(FlagRelayCA), Category: "relay"},
 		&cli.StringFlag{Name: FlagProxy, Usage: "HTTP proxy for the relay connection, `URL` http://[user:pass@]host:port, or none (default: HTTPS_PROXY)", EnvVars: config.Env(FlagProxy), Category: "relay"},
+		&cli.StringFlag{Name: FlagKeyFile, Aliases: []string{"k"}, Usage: "this identity's key `FILE` (default: HOME/keys/@NAME.key; created there on first use)", EnvVars: config.Env(FlagKeyFile), Category: "relay"},
 		&cli.StringFlag{Name: FlagClaim, Usage: "invitation to claim this identity's name on the relay, `nport-claim:…` from `nport relay invite` (needed once, where the relay admits invited identities only)", EnvVars: config.Env(FlagClaim), Category: "relay"},
 	}
 }
