@@ -26,8 +26,10 @@ type daemon struct {
 	log      *slog.Logger
 	managers []identity.Name
 	permits  Permits
-	relay    *relayclient.Client
-	sessions sync.WaitGroup
+	// udpPermits are the udp/host:port entries of --permit-open.
+	udpPermits Permits
+	relay      *relayclient.Client
+	sessions   sync.WaitGroup
 }
 
 // Run runs the daemon until ctx ends, reconnecting to the relay as often as
@@ -70,6 +72,9 @@ func newDaemon(cfg Config) (*daemon, error) {
 		d.managers = append(d.managers, n)
 	}
 	if d.permits, err = cfg.permits(); err != nil {
+		return nil, err
+	}
+	if d.udpPermits, err = cfg.udpPermits(); err != nil {
 		return nil, err
 	}
 	id, err := loadIdentity(cfg.Home, name, d.log)
