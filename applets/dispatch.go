@@ -69,6 +69,7 @@ func (r *Registry) multicall(stdio Stdio) *cli.App {
 func appFor(name string, cmd *cli.Command, stdio Stdio) *cli.App {
 	app := newApp(name, stdio)
 	app.Usage = cmd.Usage
+	app.HideHelp = cmd.HideHelp // its own --help, when -h means something else
 	app.UsageText = cmd.UsageText
 	app.Description = cmd.Description
 	app.Flags = cmd.Flags

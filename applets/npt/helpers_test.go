@@ -1,0 +1,58 @@
+package npt
+
+import (
+	"context"
+	"net"
+	"testing"
+
+	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/logging"
+	"github.com/nport/nport/core/nettest"
+	"github.com/nport/nport/core/record"
+	"github.com/nport/nport/core/session"
+	"github.com/nport/nport/core/tunnel"
+)
+
+// tunnelTo starts a tunnel over loopback whose daemon end dials target
+// for each stream, and returns the client end. An echo target sends the
+// framed datagrams of a UDP flow back as they came, so it serves as a UDP
+// echo too.
+func tunnelTo(t *testing.T, target string) *tunnel.Tunnel {
+	t.Helper()
+	cc, dc := nettest.TCPPair(t)
+	ck, _ := identity.GenerateEphemeral()
+	dk, _ := identity.GenerateEphemeral()
+	id := session.NewID()
+	client, err := tunnel.New(cc, record.Client, ck, dk.Public(), id, tunnel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	daemon, err := tunnel.New(dc, record.Daemon, dk, ck.Public(), id, tunnel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		daemon.ServeTargets(context.Background(), func(ctx context.Context) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "tcp", target)
+		})
+	}()
+	t.Cleanup(func() {
+		client.Close()
+		daemon.Close()
+		<-served
+	})
+	return client
+}
+
+// serveIn runs port.serve(ctx, t) in the background; the returned channel
+// gives its result.
+func serveIn(ctx context.Context, port localPort, t *tunnel.Tunnel) <-chan error {
+	done := make(chan error, 1)
+	go func() { done <- port.serve(ctx, t) }()
+	return done
+}
+
+var discard = logging.Discard()
