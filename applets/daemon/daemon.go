@@ -118,7 +118,7 @@ func loadIdentity(home string, name identity.Name, log *slog.Logger) (identity.I
 // announce calls Ready once the first relay connection is up.
 func (d *daemon) announce(ctx context.Context) {
 	if d.relay.WaitReady(ctx) == nil {
-		d.log.Info("daemon ready", "managers", d.managers, "permit_open", d.permits.String())
+		d.log.Info("daemon ready", "managers", d.managers, "permit_open", d.permitList())
 		if d.cfg.Ready != nil {
 			d.cfg.Ready()
 		}

@@ -70,13 +70,16 @@ func (d *daemon) permitUDP(target string) error {
 	return refuse(wire.RefusalTargetRefused, "%s%s is not in the daemon's permit-open (%s); UDP targets are entries of the form udp/host:port, which the device's operator can add with --permit-open", udpPrefix, target, d.permitList())
 }
 
-// permitList shows both lists of --permit-open, for refusals.
+// permitList shows both lists of --permit-open, for logs and refusals.
 func (d *daemon) permitList() string {
-	udp := make([]string, len(d.udpPermits))
-	for i, p := range d.udpPermits {
-		udp[i] = udpPrefix + Permits{p}.String()
+	var all []string
+	if len(d.permits) > 0 {
+		all = append(all, d.permits.String())
 	}
-	return strings.Join(append([]string{d.permits.String()}, udp...), ",")
+	for _, p := range d.udpPermits {
+		all = append(all, udpPrefix+Permits{p}.String())
+	}
+	return strings.Join(all, ",")
 }
 
 // dial connects to the target of a request: a TCP connection, or a UDP

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/nport/nport/core/datagram"
 	"github.com/nport/nport/core/logging"
 	"github.com/nport/nport/core/nettest"
+	"github.com/nport/nport/core/procfs"
 )
 
 func TestUDPPermits(t *testing.T) {
@@ -42,6 +44,10 @@ func TestUDPPermits(t *testing.T) {
 		if got := tt.p.Allows(tt.target); got != tt.want {
 			t.Errorf("Allows(%q) in %s: got %v, want %v", tt.target, tt.p, got, tt.want)
 		}
+	}
+	d := &daemon{permits: tcp, udpPermits: udp}
+	if got, want := d.permitList(), "localhost:22,*:8080,udp/localhost:53,udp/[::1]:*"; got != want {
+		t.Errorf("permitList: got %s, want %s", got, want)
 	}
 	cfg.PermitOpen = []string{"udp/nohost"}
 	if _, err := cfg.udpPermits(); err == nil {
@@ -166,5 +172,32 @@ func TestUDPFlowCloseEndsRead(t *testing.T) {
 	}
 	if _, err := f.Write(frame("late")); err == nil {
 		t.Error("a write to a closed flow succeeded")
+	}
+}
+
+// TestUDPFlowsLeaveNoDescriptor opens and closes flows, used and not,
+// and checks the daemon holds no more descriptors than before.
+func TestUDPFlowsLeaveNoDescriptor(t *testing.T) {
+	nettest.NoLeaks(t)
+	target := nettest.UDPEcho(t)
+	before, err := procfs.FDCount(os.Getpid())
+	if err != nil {
+		t.Skipf("count open files: %v", err)
+	}
+	for i := range 20 {
+		f, err := dialUDP(context.Background(), target, time.Minute, logging.Discard())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			f.Write(frame("ping"))
+			if got := readFrame(t, f); got != "ping" {
+				t.Fatalf("got %q back, want ping", got)
+			}
+		}
+		f.Close()
+	}
+	if after, _ := procfs.FDCount(os.Getpid()); after > before {
+		t.Errorf("%d descriptors open after the flows closed, %d before", after, before)
 	}
 }

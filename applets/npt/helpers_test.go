@@ -3,11 +3,14 @@ package npt
 import (
 	"context"
 	"net"
+	"os"
 	"testing"
+	"time"
 
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/logging"
 	"github.com/nport/nport/core/nettest"
+	"github.com/nport/nport/core/procfs"
 	"github.com/nport/nport/core/record"
 	"github.com/nport/nport/core/session"
 	"github.com/nport/nport/core/tunnel"
@@ -17,7 +20,7 @@ import (
 // for each stream, and returns the client end. An echo target sends the
 // framed datagrams of a UDP flow back as they came, so it serves as a UDP
 // echo too.
-func tunnelTo(t *testing.T, target string) *tunnel.Tunnel {
+func tunnelTo(t testing.TB, target string) *tunnel.Tunnel {
 	t.Helper()
 	cc, dc := nettest.TCPPair(t)
 	ck, _ := identity.GenerateEphemeral()
@@ -56,3 +59,31 @@ func serveIn(ctx context.Context, port localPort, t *tunnel.Tunnel) <-chan error
 }
 
 var discard = logging.Discard()
+
+// openFDs counts this process's file descriptors; it skips the test
+// where /proc cannot say.
+func openFDs(t *testing.T) int {
+	t.Helper()
+	n, err := procfs.FDCount(os.Getpid())
+	if err != nil {
+		t.Skipf("count open files: %v", err)
+	}
+	return n
+}
+
+// waitFDs waits until this process holds at most want descriptors: the
+// other ends of closed connections may take a moment to close theirs.
+func waitFDs(t *testing.T, want int) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		n := openFDs(t)
+		if n <= want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d file descriptors open, want at most %d", n, want)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

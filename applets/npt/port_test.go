@@ -65,7 +65,7 @@ func TestTCPPortOutlivesTunnels(t *testing.T) {
 
 // TestUDPPortFlows sends datagrams from three sources through one tunnel
 // and checks each gets its own back; then the flows, idle, are closed at
-// both ends, and no goroutine is left.
+// both ends, and no goroutine or descriptor is left.
 func TestUDPPortFlows(t *testing.T) {
 	nettest.NoLeaks(t)
 	target, ended := nettest.TCPEcho(t)
@@ -79,6 +79,7 @@ func TestUDPPortFlows(t *testing.T) {
 	sctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	served := serveIn(sctx, p, tun)
+	fds := openFDs(t)
 
 	for src := range 3 {
 		c, err := net.Dial("udp", p.Addr().String())
@@ -113,6 +114,7 @@ func TestUDPPortFlows(t *testing.T) {
 	if got := flowCount(p); got != 0 {
 		t.Errorf("got %d flows after they were idle, want 0", got)
 	}
+	waitFDs(t, fds+3) // the three sources' sockets, still open
 	stop()
 	if err := <-served; err != nil {
 		t.Errorf("serve stopped by its context returned %v, want nil", err)
