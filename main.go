@@ -14,6 +14,7 @@ import (
 	"github.com/nport/nport/applets/daemon"
 	"github.com/nport/nport/applets/demo"
 	"github.com/nport/nport/applets/keys"
+	"github.com/nport/nport/applets/npt"
 	"github.com/nport/nport/applets/relay"
 	"github.com/nport/nport/applets/rendezvous"
 )
@@ -26,6 +27,7 @@ var registry = applets.NewRegistry(
 	applets.Applet{Command: keys.Command},
 	applets.Applet{Command: relay.Command},
 	applets.Applet{Command: rendezvous.Command, Links: []string{"srvd"}},
+	applets.Applet{Command: npt.Command, Links: []string{"npt"}},
 )
 
 func main() {

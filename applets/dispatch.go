@@ -12,6 +12,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/nport/nport/core/buildinfo"
+	// Help is --help only, set where every applet's flags are.
+	_ "github.com/nport/nport/core/config"
 )
 
 // ExitUsage is the exit status for an unknown applet or bad usage.
@@ -101,7 +103,6 @@ func helpShorthand(cmd *cli.Command, args []string) []string {
 }
 
 func init() {
-	cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show help"}
 	// -v means verbose in every applet, so --version has no short form.
 	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version, commit, Go version and OS/arch"}
 	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintln(c.App.Writer, buildinfo.String()) }

@@ -65,7 +65,20 @@ type TunnelRequest struct {
 	// (ssh run by the client, a ProxyCommand): the record stream can then
 	// be that connection, with no multiplexer. 0 means any number.
 	Streams int `json:"streams,omitempty"`
+	// Protocol is what the tunnel carries to the target: ProtocolTCP (or
+	// empty) for connections, ProtocolUDP for datagrams, each stream then
+	// being one flow of datagrams framed as core/datagram says. A daemon
+	// refuses a protocol it does not know (RefusalBadRequest); one that
+	// predates the field ignores it, so a client asking for UDP checks
+	// that the reply names it too.
+	Protocol string `json:"protocol,omitempty"`
 }
+
+// The protocols of a TunnelRequest.
+const (
+	ProtocolTCP = "tcp"
+	ProtocolUDP = "udp"
+)
 
 // TunnelReply accepts a TunnelRequest (daemon → client): the daemon has
 // reached the target and is dialing the rendezvous.
@@ -79,6 +92,9 @@ type TunnelReply struct {
 	// request with Streams 1 as the record stream itself; 0 means it runs
 	// the multiplexer, which a client must then run too.
 	Streams int `json:"streams,omitempty"`
+	// Protocol repeats a request's ProtocolUDP: the daemon carries
+	// datagrams. Empty means connections.
+	Protocol string `json:"protocol,omitempty"`
 }
 
 // RefusalBody refuses a request (any → any); the Message's session field

@@ -21,35 +21,9 @@ const backgroundEnv = "NPORT_CLIENT_BACKGROUND_FD"
 // returns, so `$(sshnp -x …)` gets the command at once while the tunnel
 // stays up until it has been idle for --idle-timeout.
 func startBackground(ctx context.Context, cfg Config) error {
-	self, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("find this program to serve the tunnel: %w", err)
-	}
-	r, w, err := os.Pipe()
+	line, _, err := StartBackground(ctx, nil)
 	if err != nil {
 		return err
-	}
-	defer r.Close()
-	// Args[0] stays as the person typed it: it picks the applet (sshnp).
-	cmd := &exec.Cmd{Path: self, Args: os.Args, Env: append(os.Environ(), backgroundEnv+"=3"), ExtraFiles: []*os.File{w}}
-	detach(cmd)
-	err = cmd.Start()
-	w.Close()
-	if err != nil {
-		return fmt.Errorf("start the tunnel in the background: %w", err)
-	}
-	go cmd.Wait()
-	report := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(r).ReadString('\n')
-		report <- strings.TrimSpace(line)
-	}()
-	var line string
-	select {
-	case line = <-report:
-	case <-ctx.Done():
-		cmd.Process.Kill()
-		return ctx.Err()
 	}
 	port, err := parseReport(line)
 	if err != nil {
@@ -61,6 +35,58 @@ func startBackground(ctx context.Context, cfg Config) error {
 	}
 	_, err = fmt.Fprintln(cfg.Stdout, strings.Join(quoted, " "))
 	return err
+}
+
+// StartBackground runs this program again, as it was started, in a
+// session of its own, with its output going to logTo (nil: nowhere), and
+// waits for the first line the copy reports on BackgroundReport. It
+// returns that line and the copy's process id; the copy goes on running
+// after this process exits. `nport tunnel -x` uses it as `sshnp -x` does.
+func StartBackground(ctx context.Context, logTo *os.File) (line string, pid int, err error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", 0, fmt.Errorf("find this program to serve the tunnel: %w", err)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return "", 0, err
+	}
+	defer r.Close()
+	// Args[0] stays as the person typed it: it picks the applet (sshnp).
+	cmd := &exec.Cmd{Path: self, Args: os.Args, Env: append(os.Environ(), backgroundEnv+"=3"), ExtraFiles: []*os.File{w}}
+	if logTo != nil {
+		cmd.Stdout, cmd.Stderr = logTo, logTo
+	}
+	detach(cmd)
+	err = cmd.Start()
+	w.Close()
+	if err != nil {
+		return "", 0, fmt.Errorf("start the tunnel in the background: %w", err)
+	}
+	go cmd.Wait()
+	report := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		report <- strings.TrimSpace(line)
+	}()
+	select {
+	case line = <-report:
+		return line, cmd.Process.Pid, nil
+	case <-ctx.Done():
+		cmd.Process.Kill()
+		return "", 0, ctx.Err()
+	}
+}
+
+// BackgroundReport is, in a copy that StartBackground started, the
+// descriptor on which to report one line to the process waiting for it;
+// nil in any other process.
+func BackgroundReport() *os.File {
+	fd, err := strconv.Atoi(os.Getenv(backgroundEnv))
+	if err != nil || fd < 3 {
+		return nil
+	}
+	return os.NewFile(uintptr(fd), "report")
 }
 
 func parseReport(line string) (int, error) {
@@ -77,8 +103,7 @@ func parseReport(line string) (int, error) {
 // serveBackground is the background process: it sets the tunnel up,
 // reports the port or the error, and serves until the tunnel is idle.
 func serveBackground(ctx context.Context, cfg Config) error {
-	fd, _ := strconv.Atoi(os.Getenv(backgroundEnv))
-	out := os.NewFile(uintptr(fd), "report")
+	out := BackgroundReport()
 	if out == nil {
 		return errors.New("background tunnel: no report descriptor")
 	}

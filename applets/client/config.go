@@ -58,6 +58,13 @@ type Config struct {
 	// after the flags, passed to ssh.
 	Command []string `toml:"-"`
 
+	// Protocol is what the tunnel carries: empty for connections,
+	// wire.ProtocolUDP for datagrams (`nport tunnel --udp`).
+	Protocol string `toml:"-"`
+	// TunnelIdle ends the tunnel once no connection has used it for this
+	// long, in any mode; 0 leaves it to IdleTimeout with -x.
+	TunnelIdle time.Duration `toml:"-"`
+
 	// Home is the nport home (keys, pins).
 	Home string `toml:"-"`
 	// Logger receives the client's logs; nil discards them.

@@ -170,7 +170,7 @@ func (c *connector) open(ctx context.Context, s *Session) error {
 		return err
 	}
 	return step("encrypted tunnel", func(context.Context) (err error) {
-		opts := tunnel.Options{Logger: c.log, Cipher: k.cipher, Single: k.single}
+		opts := tunnel.Options{Logger: c.log, Cipher: k.cipher, Single: k.single, IdleTimeout: c.cfg.TunnelIdle}
 		if c.cfg.OutputExecutionCommand {
 			opts.IdleTimeout = c.cfg.IdleTimeout
 		}
@@ -262,6 +262,7 @@ func (c *connector) askDaemon(ctx context.Context, sid session.ID, grant wire.Se
 	}
 	req := wire.TunnelRequest{
 		Device:     c.cfg.Device,
+		Protocol:   c.cfg.Protocol,
 		Rendezvous: grant.Address,
 		Token:      grant.DaemonToken,
 		Target:     c.target(),
@@ -301,6 +302,9 @@ func (c *connector) askDaemon(ctx context.Context, sid session.ID, grant wire.Se
 		return k, fmt.Errorf("%s chose the record cipher %q, which this client did not offer (%v)", who, reply.Cipher, err)
 	}
 	k.single = req.Streams == 1 && reply.Streams == 1
+	if req.Protocol != "" && reply.Protocol != req.Protocol {
+		return k, fmt.Errorf("%s does not carry %s tunnels (it predates them: upgrade nport on the device)", who, req.Protocol)
+	}
 	return k, nil
 }
 

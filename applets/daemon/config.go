@@ -65,5 +65,6 @@ func (c Config) permits() (Permits, error) {
 	if len(c.PermitOpen) == 0 {
 		return ParsePermits([]string{c.sshTarget()})
 	}
-	return ParsePermits(c.PermitOpen)
+	tcp, _ := splitPermits(c.PermitOpen)
+	return ParsePermits(tcp)
 }

@@ -26,8 +26,10 @@ type daemon struct {
 	log      *slog.Logger
 	managers []identity.Name
 	permits  Permits
-	relay    *relayclient.Client
-	sessions sync.WaitGroup
+	// udpPermits are the udp/host:port entries of --permit-open.
+	udpPermits Permits
+	relay      *relayclient.Client
+	sessions   sync.WaitGroup
 }
 
 // Run runs the daemon until ctx ends, reconnecting to the relay as often as
@@ -72,6 +74,9 @@ func newDaemon(cfg Config) (*daemon, error) {
 	if d.permits, err = cfg.permits(); err != nil {
 		return nil, err
 	}
+	if d.udpPermits, err = cfg.udpPermits(); err != nil {
+		return nil, err
+	}
 	id, err := loadIdentity(cfg.Keys(cfg.Home), name, d.log)
 	if err != nil {
 		return nil, err
@@ -113,7 +118,7 @@ func loadIdentity(keys identity.Store, name identity.Name, log *slog.Logger) (id
 // announce calls Ready once the first relay connection is up.
 func (d *daemon) announce(ctx context.Context) {
 	if d.relay.WaitReady(ctx) == nil {
-		d.log.Info("daemon ready", "managers", d.managers, "permit_open", d.permits.String())
+		d.log.Info("daemon ready", "managers", d.managers, "permit_open", d.permitList())
 		if d.cfg.Ready != nil {
 			d.cfg.Ready()
 		}

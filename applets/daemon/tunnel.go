@@ -44,6 +44,7 @@ type accepted struct {
 	sshKey  string
 	cipher  record.Cipher // chosen among the client's offer
 	single  bool          // one connection, carried as the record stream
+	udp     bool          // datagrams, each stream a flow (udp.go)
 }
 
 // errOtherDevice is a request meant for a daemon of the same identity with
@@ -77,6 +78,9 @@ func (d *daemon) tunnel(ctx context.Context, in relayclient.Incoming) {
 	if req.single {
 		reply.Streams = 1
 	}
+	if req.udp {
+		reply.Protocol = wire.ProtocolUDP
+	}
 	d.answer(ctx, in, wire.MsgTunnelReply, reply)
 	start := time.Now()
 	err = d.join(ctx, sid, req, eph)
@@ -97,10 +101,18 @@ func (d *daemon) check(ctx context.Context, in relayclient.Incoming) (accepted, 
 		return accepted{}, errOtherDevice
 	}
 	req := accepted{target: body.Target, rvAddr: body.Rendezvous, sshKey: body.SSHPublicKey, cipher: record.Choose(body.Ciphers), single: body.Streams == 1}
-	if req.target == "" {
+	var err error
+	if req.udp, err = parseProtocol(body.Protocol); err != nil {
+		return req, err
+	}
+	if req.target == "" && !req.udp {
 		req.target = d.cfg.sshTarget()
 	}
-	if !d.permits.Allows(req.target) {
+	if req.udp {
+		if err := d.permitUDP(req.target); err != nil {
+			return req, err
+		}
+	} else if !d.permits.Allows(req.target) {
 		return req, refuse(wire.RefusalTargetRefused, "%s is not in the daemon's permit-open (%s); the device's operator can add it with --permit-open", req.target, d.permits)
 	}
 	raw, err := wire.Decode32(body.Ephemeral)
@@ -114,7 +126,7 @@ func (d *daemon) check(ctx context.Context, in relayclient.Incoming) (accepted, 
 	if req.token, err = session.ParseToken(body.Token); err != nil || body.Rendezvous == "" {
 		return req, refuse(wire.RefusalBadRequest, "the request names no rendezvous or token")
 	}
-	probe, err := d.dialTarget(ctx, req.target)
+	probe, err := d.dial(ctx, req)
 	if err != nil {
 		return req, refuse(wire.RefusalTargetUnreachable, "daemon could not connect to %s: %v", req.target, err)
 	}
@@ -159,7 +171,7 @@ func (d *daemon) join(ctx context.Context, sid session.ID, req accepted, eph ide
 		return err
 	}
 	defer tun.Close()
-	return tun.ServeTargets(ctx, func(ctx context.Context) (net.Conn, error) { return d.dialTarget(ctx, req.target) })
+	return tun.ServeTargets(ctx, func(ctx context.Context) (net.Conn, error) { return d.dial(ctx, req) })
 }
 
 func (d *daemon) answer(ctx context.Context, in relayclient.Incoming, t wire.MessageType, body any) {

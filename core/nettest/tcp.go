@@ -1,5 +1,6 @@
 // Package nettest holds helpers for tests that use real sockets: a loopback
-// TCP connection and a check that the goroutines a test started have ended.
+// TCP connection, TCP and UDP echo services, and a check that the
+// goroutines a test started have ended.
 // It imports testing, so only _test.go files should import it.
 package nettest
 

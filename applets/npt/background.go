@@ -1,0 +1,73 @@
+package npt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/nport/nport/applets/client"
+)
+
+// startBackground is -x in the foreground: it starts a copy of this
+// program to set up and serve the tunnel, with its log in a file of the
+// home, waits until the copy reports, prints the local port on stdout
+// (as NoPorts' npt does, for `PORT=$(npt -x …)`) and what it forwards on
+// stderr, and returns.
+func startBackground(ctx context.Context, cfg Config) error {
+	log, path, err := createLog(cfg)
+	if err != nil {
+		return err
+	}
+	defer log.Close() // the copy holds its own descriptor
+	line, pid, err := client.StartBackground(ctx, log)
+	if err != nil {
+		return err
+	}
+	if msg, ok := strings.CutPrefix(line, "error "); ok {
+		return errors.New(msg)
+	}
+	port, ready, ok := strings.Cut(strings.TrimPrefix(line, "ready "), " ")
+	if !ok || !strings.HasPrefix(line, "ready ") {
+		return fmt.Errorf("the background tunnel ended before it was ready; its log: %s", path)
+	}
+	fmt.Fprintln(cfg.Stdout, port)
+	fmt.Fprintf(cfg.Stderr, "%s\nserving in the background as process %d; log: %s\n", ready, pid, path)
+	return nil
+}
+
+// serveBackground is the copy: it sets the tunnel up, reports it or the
+// error to the process waiting, and serves.
+func serveBackground(ctx context.Context, cfg Config, report *os.File) error {
+	f, err := open(ctx, cfg)
+	if err != nil {
+		fmt.Fprintf(report, "error %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
+		report.Close()
+		return err
+	}
+	port := netip.MustParseAddrPort(f.port.Addr().String()).Port()
+	fmt.Fprintf(report, "ready %d %s\n", port, f.readyLine())
+	report.Close()
+	return f.serve(ctx)
+}
+
+// createLog creates the background tunnel's log file,
+// HOME/logs/npt-DEVICE_IDENTITY.DEVICE-TIME-PID.log, readable by its
+// owner only.
+func createLog(cfg Config) (*os.File, string, error) {
+	dir := filepath.Join(cfg.Home, "logs")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, "", fmt.Errorf("create the log directory: %w", err)
+	}
+	name := fmt.Sprintf("npt-%s.%s-%s-%d.log", strings.TrimPrefix(cfg.To, "@"), cfg.Device, time.Now().Format("20060102-150405"), os.Getpid())
+	path := filepath.Join(dir, filepath.Base(name))
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, "", fmt.Errorf("create the background tunnel's log: %w", err)
+	}
+	return f, path, nil
+}
