@@ -20,14 +20,25 @@ var Command = &cli.Command{
 	Action: runCommand,
 }
 
-func clientFlags() []cli.Flag {
-	d := Defaults()
+// PeerFlags are the flags of Peers, shared by every applet that opens a
+// session; srvdAliases are more names for --srvd (sshnp's -h, which npt
+// gives the remote host).
+func PeerFlags(srvdAliases ...string) []cli.Flag {
+	d := DefaultPeers()
 	env := config.Env
 	return []cli.Flag{
 		&cli.StringFlag{Name: "from", Aliases: []string{"f"}, Usage: "your identity, @name", EnvVars: env("from")},
 		&cli.StringFlag{Name: "to", Aliases: []string{"t"}, Usage: "the device's identity, @name", EnvVars: env("to")},
 		&cli.StringFlag{Name: "device", Aliases: []string{"d"}, Value: d.Device, Usage: "the device's name under that identity", EnvVars: env("device")},
-		&cli.StringFlag{Name: "srvd", Aliases: []string{"r", "h", "host"}, Value: d.Srvd, Usage: "the rendezvous's identity; several, comma-separated, are tried in order (-h as in NoPorts; help is --help)", EnvVars: env("srvd")},
+		&cli.StringFlag{Name: "srvd", Aliases: append([]string{"r"}, srvdAliases...), Value: d.Srvd, Usage: "the rendezvous's identity; several, comma-separated, are tried in order", EnvVars: env("srvd")},
+	}
+}
+
+func clientFlags() []cli.Flag {
+	d := Defaults()
+	env := config.Env
+	// -h names the rendezvous, as in NoPorts; help is --help.
+	return append(PeerFlags("h", "host"), []cli.Flag{
 		&cli.IntFlag{Name: "local-port", Aliases: []string{"l"}, Usage: "port on 127.0.0.1 for the tunnel; 0 picks one", EnvVars: env("local-port")},
 		&cli.StringFlag{Name: "remote-user-name", Aliases: []string{"u"}, Usage: "user on the device (default: $USER)", EnvVars: env("remote-user-name")},
 		&cli.StringFlag{Name: "identity-file", Aliases: []string{"i"}, Usage: "ssh private key, passed to ssh -i", EnvVars: env("identity-file")},
@@ -42,7 +53,7 @@ func clientFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "timeout", Value: d.Timeout, Usage: "how long to wait for each answer", EnvVars: env("timeout")},
 		&cli.StringFlag{Name: "ssh", Value: d.SSH, Usage: "the ssh program to run", EnvVars: env("ssh")},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "log nothing but errors", EnvVars: env("quiet")},
-	}
+	}...)
 }
 
 func runCommand(c *cli.Context) error {

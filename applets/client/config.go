@@ -8,11 +8,9 @@ import (
 	"github.com/nport/nport/core/relayclient"
 )
 
-// Config is one client run: the settings of `nport client`, each with the
-// flag of the same name and a key of that name in the [client] section.
-type Config struct {
-	relayclient.Settings
-
+// Peers name the parties of a session, as every applet that opens one
+// (client, tunnel) takes them.
+type Peers struct {
 	// From is the person's identity, To the device's.
 	From string `toml:"from"`
 	To   string `toml:"to"`
@@ -21,6 +19,17 @@ type Config struct {
 	// Srvd is the rendezvous's identity, or several, comma-separated,
 	// tried in order.
 	Srvd string `toml:"srvd"`
+}
+
+// DefaultPeers are the device and rendezvous names used when none is
+// given.
+func DefaultPeers() Peers { return Peers{Device: "default", Srvd: "@rv"} }
+
+// Config is one client run: the settings of `nport client`, each with the
+// flag of the same name and a key of that name in the [client] section.
+type Config struct {
+	relayclient.Settings
+	Peers
 	// LocalPort is the port the tunnel is offered on, on 127.0.0.1; 0
 	// picks a free one.
 	LocalPort int `toml:"local-port"`
@@ -78,8 +87,7 @@ type Config struct {
 // otherwise.
 func Defaults() Config {
 	return Config{
-		Device:      "default",
-		Srvd:        "@rv",
+		Peers:       DefaultPeers(),
 		RemoteHost:  "localhost",
 		IdleTimeout: 15 * time.Second,
 		Timeout:     10 * time.Second,

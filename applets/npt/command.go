@@ -6,6 +6,7 @@ package npt
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/nport/nport/applets/client"
 	"github.com/nport/nport/core/config"
 	"github.com/nport/nport/core/relayclient"
 )
@@ -29,11 +30,7 @@ const name = "tunnel"
 func tunnelFlags() []cli.Flag {
 	d := Defaults()
 	env := config.Env
-	return []cli.Flag{
-		&cli.StringFlag{Name: "from", Aliases: []string{"f"}, Usage: "your identity, @name", EnvVars: env("from")},
-		&cli.StringFlag{Name: "to", Aliases: []string{"t"}, Usage: "the device's identity, @name", EnvVars: env("to")},
-		&cli.StringFlag{Name: "device", Aliases: []string{"d"}, Value: d.Device, Usage: "the device's name under that identity", EnvVars: env("device")},
-		&cli.StringFlag{Name: "srvd", Aliases: []string{"r"}, Value: d.Srvd, Usage: "the rendezvous's identity; several, comma-separated, are tried in order", EnvVars: env("srvd")},
+	return append(client.PeerFlags(), []cli.Flag{
 		&cli.IntFlag{Name: "remote-port", Aliases: []string{"p", "rp"}, Usage: "the port to reach, as the device sees it", DefaultText: "none, required", EnvVars: env("remote-port")},
 		&cli.StringFlag{Name: "remote-host", Aliases: []string{"h", "rh"}, Value: d.RemoteHost, Usage: "the host to reach, as the device sees it", EnvVars: env("remote-host")},
 		&cli.IntFlag{Name: "local-port", Aliases: []string{"l", "lp"}, Usage: "local port for the tunnel; 0 picks one", EnvVars: env("local-port")},
@@ -44,7 +41,7 @@ func tunnelFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "exit-when-connected", Aliases: []string{"x"}, Usage: "once up, serve from the background (log in HOME/logs) and print the local port", EnvVars: env("exit-when-connected")},
 		&cli.DurationFlag{Name: "timeout", Aliases: []string{"T"}, Usage: "end the tunnel after no connection used it this long; 0 never", DefaultText: "never; 30s with -x", EnvVars: env("timeout")},
 		&cli.BoolFlag{Name: "udp", Usage: "carry UDP datagrams: each local source address is one flow", EnvVars: env("udp")},
-	}
+	}...)
 }
 
 func runCommand(c *cli.Context) error {

@@ -19,14 +19,7 @@ import (
 // of the same name and a key of that name in the [tunnel] section.
 type Config struct {
 	relayclient.Settings
-
-	// From is the person's identity, To the device's.
-	From string `toml:"from"`
-	To   string `toml:"to"`
-	// Device names the daemon among those of To.
-	Device string `toml:"device"`
-	// Srvd is the rendezvous's identity.
-	Srvd string `toml:"srvd"`
+	client.Peers
 	// RemoteHost and RemotePort name the target as the device sees it.
 	RemoteHost string `toml:"remote-host"`
 	RemotePort int    `toml:"remote-port"`
@@ -67,8 +60,7 @@ const DefaultBackgroundTimeout = 30 * time.Second
 // Defaults returns the settings used when neither file, env nor flags say
 // otherwise.
 func Defaults() Config {
-	c := client.Defaults()
-	return Config{Device: c.Device, Srvd: c.Srvd, RemoteHost: "localhost", LocalHost: "localhost"}
+	return Config{Peers: client.DefaultPeers(), RemoteHost: "localhost", LocalHost: "localhost"}
 }
 
 // protocol is the wire name of what the tunnel carries.
@@ -97,7 +89,7 @@ func (c Config) idle() time.Duration {
 func (c Config) client() client.Config {
 	cc := client.Defaults()
 	cc.Settings = c.Settings
-	cc.From, cc.To, cc.Device, cc.Srvd = c.From, c.To, c.Device, c.Srvd
+	cc.Peers = c.Peers
 	cc.RemoteHost, cc.RemotePort = c.RemoteHost, c.RemotePort
 	cc.Forward = true
 	cc.TunnelIdle = c.idle()
