@@ -261,9 +261,9 @@ func TestTunnelTargetOutsidePermitOpen(t *testing.T) {
 		args   []string
 		target string
 	}{
-		{"tcp", []string{"-p", "1"}, "localhost:1 is not in the daemon's permit-open"},
-		{"udp listed for tcp only", []string{"--udp", "-p", strconv.Itoa(w.tcpEcho)}, fmt.Sprintf("udp/localhost:%d is not in the daemon's permit-open", w.tcpEcho)},
-		{"keep-alive", []string{"-K", "-p", "1"}, "localhost:1 is not in the daemon's permit-open"},
+		{"tcp", []string{"-p", "1"}, "localhost:1 is not among @alice's targets (--permit-open: "},
+		{"udp listed for tcp only", []string{"--udp", "-p", strconv.Itoa(w.tcpEcho)}, fmt.Sprintf("udp/localhost:%d is not among @alice's targets (--permit-open: ", w.tcpEcho)},
+		{"keep-alive", []string{"-K", "-p", "1"}, "localhost:1 is not among @alice's targets (--permit-open: "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -38,6 +38,7 @@ type world struct {
 	rvKey    identity.PublicKey
 	daemon   *proctest.Proc
 	devHome  string
+	devArgs  []string          // the daemon's flags beyond the world's own
 	homes    map[string]string // client identity → its NPORT_HOME
 }
 
@@ -47,12 +48,13 @@ type options struct {
 	// installKeys lets the daemon add managers' ssh keys to the sshd's
 	// authorized_keys (--sshpublickey).
 	installKeys bool
+	daemonArgs  []string // more flags for the daemon
 }
 
 // newWorld starts a world and waits until each server says it is ready.
 func newWorld(t testing.TB, opts options) *world {
 	t.Helper()
-	w := &world{t: t, bin: proctest.Binary(t), sshd: sshdtest.Start(t), homes: map[string]string{}}
+	w := &world{t: t, bin: proctest.Binary(t), sshd: sshdtest.Start(t), homes: map[string]string{}, devArgs: opts.daemonArgs}
 	w.startRelay()
 	w.startRendezvous(opts.rvArgs)
 	w.startDaemon(opts.installKeys)
@@ -100,7 +102,7 @@ func (w *world) startDaemon(installKeys bool) {
 	if installKeys {
 		args = append(args, "--sshpublickey", "--authorized-keys", w.sshd.AuthorizedKeys)
 	}
-	w.daemon, w.devHome = w.server(args...)
+	w.daemon, w.devHome = w.server(append(args, w.devArgs...)...)
 	if m := w.daemon.WaitFor(daemonReady, readyTimeout); m[1] != device {
 		w.t.Fatalf("got daemon identity %s, want %s", m[1], device)
 	}

@@ -3,6 +3,7 @@ package daemon
 import (
 	"log/slog"
 	"net"
+	"os"
 	"strconv"
 
 	"github.com/nport/nport/core/relayclient"
@@ -18,16 +19,33 @@ type Config struct {
 	// first start.
 	Atsign string `toml:"atsign"`
 	// Managers may open sessions; requests from anyone else are ignored.
+	// The rules of Policy name more.
 	Managers []string `toml:"manager"`
 	// Device names this daemon among those of the same identity.
 	Device string `toml:"device"`
 	// LocalSSHDPort is the port of the device's sshd, the default target.
 	LocalSSHDPort int `toml:"local-sshd-port"`
 	// PermitOpen lists the host:port targets managers may reach; empty
-	// means localhost:LocalSSHDPort.
+	// means localhost:LocalSSHDPort. A rule of Policy may say otherwise
+	// for the managers it names.
 	PermitOpen []string `toml:"permit-open"`
 	// SSHPublicKey lets managers install their ssh public key.
 	SSHPublicKey bool `toml:"sshpublickey"`
+	// SSHPublicKeyPermissions are the authorized_keys options of the keys
+	// installed for managers: one line, such as KeyOptions. A rule of
+	// Policy may say otherwise for the managers it names.
+	SSHPublicKeyPermissions string `toml:"sshpublickey-permissions"`
+	// EphemeralPermissions is accepted for NoPorts compatibility, where it
+	// restricts the throw-away ssh keys of its forward-ssh sessions: nport
+	// installs no such keys, so it has no effect.
+	EphemeralPermissions string `toml:"ephemeral-permissions"`
+	// DeviceGroup names the group of devices this one belongs to, for
+	// device listings; empty means none.
+	DeviceGroup string `toml:"device-group"`
+	// Policy holds the config file's [[daemon.policy]] rules: for the
+	// managers each names, the targets they may open and the options of
+	// their installed ssh keys.
+	Policy []PolicyRule `toml:"policy"`
 	// AuthorizedKeys is the file keys are installed in.
 	AuthorizedKeys string `toml:"authorized-keys"`
 	// Hide leaves pings unanswered, so the device is not listed.
@@ -40,10 +58,19 @@ type Config struct {
 
 	// Home is the nport home (keys, pins).
 	Home string `toml:"-"`
+	// ConfigFile is the file the settings were read from, named by
+	// refusals that a policy rule decided; empty when there is none.
+	ConfigFile string `toml:"-"`
 	// Logger receives the daemon's logs; nil discards them.
 	Logger *slog.Logger `toml:"-"`
 	// Ready, if set, is called once the daemon is connected to its relay.
 	Ready func() `toml:"-"`
+	// Reload, if set, reads the settings again from the sources they came
+	// from. The daemon calls it each time ReloadOn delivers (`nport daemon`
+	// gives it SIGHUP) and applies the new policy to the requests that
+	// follow; live sessions keep what they were granted.
+	Reload   func() (Config, error) `toml:"-"`
+	ReloadOn <-chan os.Signal       `toml:"-"`
 }
 
 // DefaultDevice is the device name when none is given.
@@ -52,7 +79,7 @@ const DefaultDevice = "default"
 // Defaults returns the settings used when neither file, env nor flags say
 // otherwise.
 func Defaults() Config {
-	return Config{Device: DefaultDevice, LocalSSHDPort: 22}
+	return Config{Device: DefaultDevice, LocalSSHDPort: 22, SSHPublicKeyPermissions: KeyOptions}
 }
 
 // sshTarget is the target of a request that names none: the device's sshd.

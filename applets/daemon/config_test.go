@@ -1,8 +1,15 @@
 package daemon
 
 import (
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/nport/nport/core/config"
 )
 
 func TestNewDaemonRefusals(t *testing.T) {
@@ -38,5 +45,35 @@ func TestDefaultPermitFollowsSSHDPort(t *testing.T) {
 	}
 	if !p.Allows("localhost:2222") || p.Allows("localhost:22") {
 		t.Errorf("got permits %s, want only localhost:2222", p)
+	}
+}
+
+// TestCommandSettings reads a config file with a policy rule and the
+// NoPorts spellings of the flags, as `nport daemon` does at start and at
+// each SIGHUP.
+func TestCommandSettings(t *testing.T) {
+	home := t.TempDir()
+	file := filepath.Join(home, config.FileName)
+	text := "[daemon]\natsign = \"@dev\"\n[[daemon.policy]]\nmanagers = [\"@alice\"]\npermit-open = [\"localhost:8080\"]\n"
+	if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var got Config
+	app := &cli.App{Flags: Command.Flags, Action: func(c *cli.Context) (err error) {
+		got, _, err = resolve(c)
+		return err
+	}}
+	args := []string{"sshnpd", "--home", home, "--managers", "@carol,@dave", "-S", "restrict", "--dg", "garage",
+		"--ephemeral-permissions", `PermitOpen="localhost:80"`, "--authorized-keys", "/dev/null"}
+	if err := app.Run(args); err != nil {
+		t.Fatal(err)
+	}
+	want := Defaults()
+	want.Atsign, want.Managers, want.SSHPublicKeyPermissions, want.DeviceGroup = "@dev", []string{"@carol", "@dave"}, "restrict", "garage"
+	want.EphemeralPermissions, want.AuthorizedKeys = `PermitOpen="localhost:80"`, "/dev/null"
+	want.Policy = []PolicyRule{{Managers: []string{"@alice"}, PermitOpen: []string{"localhost:8080"}}}
+	want.Home, want.ConfigFile = home, file
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v,\nwant %+v", got, want)
 	}
 }

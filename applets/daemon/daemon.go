@@ -5,12 +5,12 @@ package daemon
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
-	"slices"
+	"regexp"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nport/nport/core/buildinfo"
 	"github.com/nport/nport/core/identity"
@@ -24,12 +24,10 @@ import (
 type daemon struct {
 	cfg      Config
 	log      *slog.Logger
-	managers []identity.Name
-	permits  Permits
-	// udpPermits are the udp/host:port entries of --permit-open.
-	udpPermits Permits
-	relay      *relayclient.Client
-	sessions   sync.WaitGroup
+	policy   atomic.Pointer[policy] // the policy in force, replaced by reloads
+	keysMu   sync.Mutex             // one authorized_keys change at a time
+	relay    *relayclient.Client
+	sessions sync.WaitGroup
 }
 
 // Run runs the daemon until ctx ends, reconnecting to the relay as often as
@@ -45,9 +43,15 @@ func Run(ctx context.Context, cfg Config) error {
 	runErr := make(chan error, 1)
 	go func() { runErr <- d.relay.Run(ctx) }()
 	go d.announce(ctx)
+	reloads := make(chan struct{})
+	go func() {
+		defer close(reloads)
+		d.reloads(ctx)
+	}()
 	err = d.serve(ctx, runErr)
 	cancel()
 	d.sessions.Wait()
+	<-reloads
 	return err
 }
 
@@ -60,22 +64,17 @@ func newDaemon(cfg Config) (*daemon, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--atsign: %w", err)
 	}
-	if len(cfg.Managers) == 0 {
-		return nil, errors.New("no --manager: name at least one identity allowed to open sessions")
+	p, err := newPolicy(cfg)
+	if err != nil {
+		return nil, err
 	}
 	d := &daemon{cfg: cfg, log: log.With("identity", name, "device", cfg.Device)}
-	for _, m := range cfg.Managers {
-		n, err := identity.ParseName(m)
-		if err != nil {
-			return nil, fmt.Errorf("--manager: %w", err)
-		}
-		d.managers = append(d.managers, n)
+	d.policy.Store(p)
+	if !groupName.MatchString(cfg.DeviceGroup) {
+		return nil, fmt.Errorf("--device-group %q: use at most 64 letters, digits, '.', '_' and '-'", cfg.DeviceGroup)
 	}
-	if d.permits, err = cfg.permits(); err != nil {
-		return nil, err
-	}
-	if d.udpPermits, err = cfg.udpPermits(); err != nil {
-		return nil, err
+	if cfg.EphemeralPermissions != "" {
+		d.log.Info("--ephemeral-permissions has no effect: nport installs no throw-away ssh keys, its tunnels have keys of their own")
 	}
 	id, err := loadIdentity(cfg.Keys(cfg.Home), name, d.log)
 	if err != nil {
@@ -100,10 +99,24 @@ func StateFile(home string, name identity.Name, device string) string {
 	return filepath.Join(home, "state", string(name)+"."+device+".replay.db")
 }
 
-// isManager reports whether from may use this daemon. Messages from
-// anyone else are dropped before they are opened: a stranger learns
-// nothing, not even that the device exists, and costs next to nothing.
-func (d *daemon) isManager(from identity.Name) bool { return slices.Contains(d.managers, from) }
+// groupName is what a device group may be named: empty (no group) or a
+// word that prints in a listing as it is.
+var groupName = regexp.MustCompile(`^[A-Za-z0-9._-]{0,64}$`)
+
+// isManager reports whether from may use this daemon under the policy in
+// force. Messages from anyone else are dropped before they are opened: a
+// stranger learns nothing, not even that the device exists, and costs next
+// to nothing.
+func (d *daemon) isManager(from identity.Name) bool { return d.policy.Load().isManager(from) }
+
+// targetsFor lists the host:port targets manager from may open under the
+// policy in force, * standing for any host or port; nil when from is not
+// a manager.
+func (d *daemon) targetsFor(from identity.Name) []string { return d.policy.Load().targets(from) }
+
+// deviceGroup is the group this device belongs to in listings, "" for
+// none (--device-group; it changes at the next start, not at a reload).
+func (d *daemon) deviceGroup() string { return d.cfg.DeviceGroup }
 
 // loadIdentity loads the key, creating it on first start so that setting
 // up a device is one command; the line to share is logged.
@@ -118,7 +131,7 @@ func loadIdentity(keys identity.Store, name identity.Name, log *slog.Logger) (id
 // announce calls Ready once the first relay connection is up.
 func (d *daemon) announce(ctx context.Context) {
 	if d.relay.WaitReady(ctx) == nil {
-		d.log.Info("daemon ready", "managers", d.managers, "permit_open", d.permitList())
+		d.log.Info("daemon ready", "policy", d.policy.Load().describe())
 		if d.cfg.Ready != nil {
 			d.cfg.Ready()
 		}

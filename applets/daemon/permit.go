@@ -41,11 +41,14 @@ func (p Permits) Allows(target string) bool {
 	return false
 }
 
-// String lists the entries, for error messages.
-func (p Permits) String() string {
+// Strings lists the entries as host:port.
+func (p Permits) Strings() []string {
 	s := make([]string, len(p))
 	for i, hp := range p {
 		s[i] = net.JoinHostPort(hp.host, hp.port)
 	}
-	return strings.Join(s, ",")
+	return s
 }
+
+// String lists the entries, for error messages.
+func (p Permits) String() string { return strings.Join(p.Strings(), ",") }

@@ -105,15 +105,8 @@ func (d *daemon) check(ctx context.Context, in relayclient.Incoming) (accepted, 
 	if req.udp, err = parseProtocol(body.Protocol); err != nil {
 		return req, err
 	}
-	if req.target == "" && !req.udp {
-		req.target = d.cfg.sshTarget()
-	}
-	if req.udp {
-		if err := d.permitUDP(req.target); err != nil {
-			return req, err
-		}
-	} else if !d.permits.Allows(req.target) {
-		return req, refuse(wire.RefusalTargetRefused, "%s is not in the daemon's permit-open (%s); the device's operator can add it with --permit-open", req.target, d.permits)
+	if req.target, err = d.policy.Load().permit(in.From, req.target, req.udp); err != nil {
+		return req, err
 	}
 	raw, err := wire.Decode32(body.Ephemeral)
 	if err == nil {
@@ -139,21 +132,6 @@ func (d *daemon) dialTarget(ctx context.Context, target string) (net.Conn, error
 	defer cancel()
 	var dialer net.Dialer
 	return dialer.DialContext(ctx, "tcp", target)
-}
-
-func (d *daemon) installKey(from identity.Name, key string, log *slog.Logger) {
-	switch {
-	case key == "":
-	case !d.cfg.SSHPublicKey:
-		log.Info("not installing the ssh public key sent: the daemon runs without --sshpublickey")
-	default:
-		added, err := InstallKey(d.cfg.AuthorizedKeys, from, key)
-		if err != nil {
-			log.Info("ssh public key not installed", "err", err)
-		} else if added {
-			log.Info("installed an ssh public key", "file", d.cfg.AuthorizedKeys)
-		}
-	}
 }
 
 // join meets the client at the rendezvous and serves the tunnel's streams,

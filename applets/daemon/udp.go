@@ -59,29 +59,6 @@ func parseProtocol(p string) (udp bool, err error) {
 	return false, refuse(wire.RefusalBadRequest, "unknown protocol %q (this daemon carries tcp and udp)", p)
 }
 
-// permitUDP checks a UDP target against the udp/ entries of --permit-open.
-func (d *daemon) permitUDP(target string) error {
-	if target == "" {
-		return refuse(wire.RefusalBadRequest, "a udp tunnel must name its target host:port")
-	}
-	if d.udpPermits.Allows(target) {
-		return nil
-	}
-	return refuse(wire.RefusalTargetRefused, "%s%s is not in the daemon's permit-open (%s); UDP targets are entries of the form udp/host:port, which the device's operator can add with --permit-open", udpPrefix, target, d.permitList())
-}
-
-// permitList shows both lists of --permit-open, for logs and refusals.
-func (d *daemon) permitList() string {
-	var all []string
-	if len(d.permits) > 0 {
-		all = append(all, d.permits.String())
-	}
-	for _, p := range d.udpPermits {
-		all = append(all, udpPrefix+Permits{p}.String())
-	}
-	return strings.Join(all, ",")
-}
-
 // dial connects to the target of a request: a TCP connection, or a UDP
 // flow carried as framed datagrams.
 func (d *daemon) dial(ctx context.Context, req accepted) (net.Conn, error) {

@@ -45,9 +45,9 @@ func TestUDPPermits(t *testing.T) {
 			t.Errorf("Allows(%q) in %s: got %v, want %v", tt.target, tt.p, got, tt.want)
 		}
 	}
-	d := &daemon{permits: tcp, udpPermits: udp}
-	if got, want := d.permitList(), "localhost:22,*:8080,udp/localhost:53,udp/[::1]:*"; got != want {
-		t.Errorf("permitList: got %s, want %s", got, want)
+	r := &rule{permits: tcp, udpPermits: udp}
+	if got, want := r.describe(), "localhost:22,*:8080,udp/localhost:53,udp/[::1]:*"; got != want {
+		t.Errorf("the rule's targets: got %s, want %s", got, want)
 	}
 	cfg.PermitOpen = []string{"udp/nohost"}
 	if _, err := cfg.udpPermits(); err == nil {

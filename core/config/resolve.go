@@ -16,6 +16,10 @@ type Common struct {
 	LogFormat string
 	LogLevel  string
 	Verbose   bool
+
+	// ConfigFile is the config file read: --config, else the default
+	// path, which need not exist.
+	ConfigFile string
 }
 
 // Resolve fills dst, which already holds the applet's defaults, from the
@@ -41,6 +45,8 @@ func Resolve(c *cli.Context, section string, dst any) (Common, error) {
 		LogFormat: c.String(FlagLogFormat),
 		LogLevel:  c.String(FlagLogLevel),
 		Verbose:   c.Bool(FlagVerbose),
+
+		ConfigFile: path,
 	}, nil
 }
 
