@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/sshkey"
 )
 
 // KeyOptions are the default options of a key installed for a manager: it
@@ -17,32 +17,6 @@ import (
 // dials sshd from the loopback address) and it cannot forward ports,
 // agents or X11.
 const KeyOptions = `from="127.0.0.1,::1",restrict,pty`
-
-// sshKeyTypes are the public key algorithms accepted for installation.
-var sshKeyTypes = []string{
-	"ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
-	"sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
-}
-
-// ErrBadSSHKey refuses a public key that is not a single plain key line.
-var ErrBadSSHKey = errors.New("not an ssh public key (want one line: TYPE BASE64 [comment])")
-
-// parseSSHKey checks that line is `TYPE BASE64 [comment]` and returns the
-// type and key, dropping the comment: no options can be smuggled in.
-func parseSSHKey(line string) (string, string, error) {
-	fields := strings.Fields(line)
-	if strings.ContainsAny(line, "\r\n") || len(fields) < 2 {
-		return "", "", ErrBadSSHKey
-	}
-	known := false
-	for _, t := range sshKeyTypes {
-		known = known || fields[0] == t
-	}
-	if _, err := base64.StdEncoding.DecodeString(fields[1]); !known || err != nil {
-		return "", "", ErrBadSSHKey
-	}
-	return fields[0], fields[1], nil
-}
 
 // Installed says what InstallKey did.
 type Installed int
@@ -60,10 +34,11 @@ const (
 // installed earlier for the same manager with other options: that line gets
 // these, so that a change of policy reaches the keys installed before it.
 func InstallKey(path string, from identity.Name, line, options string) (Installed, error) {
-	typ, key, err := parseSSHKey(line)
+	k, err := sshkey.Parse(line)
 	if err != nil {
 		return KeyPresent, err
 	}
+	typ, key := k.Type, k.Blob
 	if err := CheckKeyOptions(options); err != nil {
 		return KeyPresent, fmt.Errorf("ssh key options: %w", err)
 	}
