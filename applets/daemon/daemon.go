@@ -11,12 +11,11 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"time"
 
-	"github.com/nport/nport/core/buildinfo"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/logging"
 	"github.com/nport/nport/core/relayclient"
-	"github.com/nport/nport/core/seal"
 	"github.com/nport/nport/wire"
 )
 
@@ -28,6 +27,7 @@ type daemon struct {
 	permits  Permits
 	relay    *relayclient.Client
 	sessions sync.WaitGroup
+	started  time.Time // for the uptime a ping is told
 }
 
 // Run runs the daemon until ctx ends, reconnecting to the relay as often as
@@ -61,7 +61,7 @@ func newDaemon(cfg Config) (*daemon, error) {
 	if len(cfg.Managers) == 0 {
 		return nil, errors.New("no --manager: name at least one identity allowed to open sessions")
 	}
-	d := &daemon{cfg: cfg, log: log.With("identity", name, "device", cfg.Device)}
+	d := &daemon{cfg: cfg, log: log.With("identity", name, "device", cfg.Device), started: time.Now()}
 	for _, m := range cfg.Managers {
 		n, err := identity.ParseName(m)
 		if err != nil {
@@ -144,19 +144,5 @@ func (d *daemon) handle(ctx context.Context, in relayclient.Incoming) {
 		d.pong(ctx, in)
 	default:
 		d.log.Debug("ignored a message", "from", in.From, "type", in.Msg.Type)
-	}
-}
-
-func (d *daemon) pong(ctx context.Context, in relayclient.Incoming) {
-	var ping wire.PingBody
-	if d.cfg.Hide || wire.DecodeBody(in.Msg, &ping) != nil || (ping.Device != "" && ping.Device != d.cfg.Device) {
-		return
-	}
-	m, err := seal.NewMessage(wire.MsgPong, in.Msg.Session, wire.PongBody{Device: d.cfg.Device, Version: buildinfo.Version})
-	if err == nil {
-		err = d.relay.Reply(ctx, in, m)
-	}
-	if err != nil {
-		d.log.Debug("pong not sent", "to", in.From, "err", err)
 	}
 }
