@@ -24,6 +24,7 @@ var registry = applets.NewRegistry(
 	applets.Applet{Command: client.Command, Links: []string{"sshnp"}},
 	applets.Applet{Command: daemon.Command, Links: []string{"sshnpd"}},
 	applets.Applet{Command: demo.Command},
+	applets.Applet{Command: client.DevicesCommand},
 	applets.Applet{Command: keys.Command},
 	applets.Applet{Command: relay.Command},
 	applets.Applet{Command: rendezvous.Command, Links: []string{"srvd"}},

@@ -124,18 +124,39 @@ const (
 	RefusalBusy                  = "busy"                   // the refuser has too much to do now: ask again after RetryAfterMillis
 )
 
-// PingBody asks whether a peer is there (any → any).
+// PingBody asks whether a peer is there (any → any). Sent to a device
+// identity it reaches every daemon under it, and each that serves the
+// sender answers: that is how a client lists the devices it may use.
 type PingBody struct {
 	// Device, if set, asks that daemon only.
 	Device string `json:"device,omitempty"`
+	// Want, if set, names the device the sender is about to ask for a
+	// session: every daemon answers as without it, and that device's
+	// answers even when it is hidden (--hide keeps a device out of
+	// listings, not away from a manager who names it).
+	Want string `json:"want,omitempty"`
 }
 
-// PongBody answers a PingBody.
+// PongBody answers a PingBody. A daemon fills in every field; another
+// peer (a rendezvous) or an older daemon sends Device and Version only,
+// so a receiver reads OS empty as "the rest is unknown".
 type PongBody struct {
 	// Device is the answering daemon's device name; empty for others.
 	Device string `json:"device"`
 	// Version is the answering program's version, for diagnostics.
 	Version string `json:"version"`
+	// OS and Arch are the platform the daemon runs on (Go's GOOS and
+	// GOARCH: "linux", "mipsle").
+	OS   string `json:"os,omitempty"`
+	Arch string `json:"arch,omitempty"`
+	// UptimeMillis is how long the daemon has been running.
+	UptimeMillis int64 `json:"uptime_ms,omitempty"`
+	// Targets are the host:port targets the daemon lets the sender open
+	// ("*" for any host or port).
+	Targets []string `json:"targets,omitempty"`
+	// Group is the device group the daemon belongs to (--device-group),
+	// empty for none.
+	Group string `json:"group,omitempty"`
 }
 
 // MessageType returns MsgSessionRequest.

@@ -24,7 +24,10 @@ func TestBodiesRoundTripWithSnakeCaseNames(t *testing.T) {
 		{&TunnelReply{Ephemeral: tok}, `{"ephemeral":"` + tok + `"}`},
 		{&RefusalBody{Code: RefusalWrongDevice, Message: "this is @garage_pi:pi"}, `{"code":"wrong-device","message":"this is @garage_pi:pi"}`},
 		{&PingBody{}, `{}`},
+		{&PingBody{Want: "pi"}, `{"want":"pi"}`},
 		{&PongBody{Device: "pi", Version: "1.0.0"}, `{"device":"pi","version":"1.0.0"}`},
+		{&PongBody{Device: "pi", Version: "1.0.0", OS: "linux", Arch: "mipsle", UptimeMillis: 90500, Targets: []string{"localhost:22", "*:80"}},
+			`{"device":"pi","version":"1.0.0","os":"linux","arch":"mipsle","uptime_ms":90500,"targets":["localhost:22","*:80"]}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.body.MessageType().String(), func(t *testing.T) {
@@ -51,6 +54,27 @@ func TestDecodeBodyIgnoresUnknownFields(t *testing.T) {
 	m := Message{Type: MsgTunnelReply, Body: []byte(` {"ephemeral":"x","from_the_future":[1,2]}`)}
 	if err := DecodeBody(m, &got); err != nil || got.Ephemeral != "x" {
 		t.Errorf("got %+v, %v; want ephemeral x and no error", got, err)
+	}
+}
+
+// TestPongBodiesOfOtherVersions reads the pong of an older daemon, which
+// has no platform, uptime or targets, and has an older reader (a struct
+// with the first two fields only) read a full one.
+func TestPongBodiesOfOtherVersions(t *testing.T) {
+	var got PongBody
+	if err := DecodeBody(Message{Type: MsgPong, Body: []byte(`{"device":"pi","version":"0.9"}`)}, &got); err != nil {
+		t.Fatal(err)
+	}
+	if want := (PongBody{Device: "pi", Version: "0.9"}); !reflect.DeepEqual(got, want) {
+		t.Errorf("older pong: got %+v, want %+v", got, want)
+	}
+	var old struct {
+		Device  string `json:"device"`
+		Version string `json:"version"`
+	}
+	full := `{"device":"pi","version":"1.0","os":"linux","arch":"arm","uptime_ms":5,"targets":["localhost:22"]}`
+	if err := DecodeBody(Message{Type: MsgPong, Body: []byte(full)}, &old); err != nil || old.Device != "pi" || old.Version != "1.0" {
+		t.Errorf("an older reader got %+v, %v; want device pi, version 1.0", old, err)
 	}
 }
 

@@ -53,6 +53,8 @@ func clientFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "timeout", Value: d.Timeout, Usage: "how long to wait for each answer", EnvVars: env("timeout")},
 		&cli.StringFlag{Name: "ssh", Value: d.SSH, Usage: "the ssh program to run", EnvVars: env("ssh")},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "log nothing but errors", EnvVars: env("quiet")},
+		&cli.BoolFlag{Name: "list-devices", Aliases: []string{"ls"}, Usage: "list the devices of --to that answer you, and exit", EnvVars: env("list-devices")},
+		&cli.BoolFlag{Name: "json", Usage: "print the device list as a JSON array, for scripts", EnvVars: env("json")},
 	}...)
 }
 

@@ -62,6 +62,16 @@ type Config struct {
 	SSH string `toml:"ssh"`
 	// Quiet logs nothing but errors.
 	Quiet bool `toml:"quiet"`
+	// ListDevices lists the devices of To that answer, instead of a
+	// session.
+	ListDevices bool `toml:"list-devices"`
+	// JSON prints the listing as JSON, for scripts.
+	JSON bool `toml:"json"`
+
+	// DeviceWindow is how long the answers of the devices are gathered,
+	// for a listing and for the check that the device asked for exists
+	// (DefaultDeviceWindow if 0).
+	DeviceWindow time.Duration `toml:"-"`
 
 	// Command runs on the device instead of a login shell: the arguments
 	// after the flags, passed to ssh.

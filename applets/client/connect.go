@@ -151,12 +151,15 @@ func (c *connector) open(ctx context.Context, s *Session) error {
 	var k keys
 	var conn net.Conn
 	err := step("relay connection", c.relay.WaitReady)
+	var p *probe
 	if err == nil {
+		p = c.startProbe(ctx)
+		defer p.stop()
 		err = step("session from "+c.cfg.Srvd, func(ctx context.Context) error { return c.askRendezvous(ctx, s.ID, &grant) })
 	}
 	if err == nil {
 		err = step("daemon "+string(c.to)+" joins", func(ctx context.Context) (err error) {
-			k, err = c.askDaemon(ctx, s.ID, grant)
+			k, err = c.askDaemon(ctx, s.ID, grant, p)
 			return err
 		})
 	}
@@ -254,8 +257,11 @@ type keys struct {
 	single bool                // it carries the one connection as the record stream
 }
 
-func (c *connector) askDaemon(ctx context.Context, sid session.ID, grant wire.SessionGrant) (keys, error) {
+func (c *connector) askDaemon(ctx context.Context, sid session.ID, grant wire.SessionGrant, p *probe) (keys, error) {
 	var k keys
+	if err := c.missing(p); err != nil {
+		return k, err
+	}
 	var err error
 	if k.eph, err = identity.GenerateEphemeral(); err != nil {
 		return k, err
@@ -275,7 +281,13 @@ func (c *connector) askDaemon(ctx context.Context, sid session.ID, grant wire.Se
 	}
 	req.SSHPublicKey = c.sshKey
 	who := fmt.Sprintf("daemon %s (device %s)", c.to, c.cfg.Device)
-	in, err := c.request(ctx, c.to, sid, req)
+	rctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	go c.failIfMissing(rctx, p, cancel)
+	in, err := c.request(rctx, c.to, sid, req)
+	if noDevice, ok := errors.AsType[*NoDeviceError](context.Cause(rctx)); ok && err != nil {
+		return k, noDevice
+	}
 	var noAnswer *relayclient.NoAnswerError
 	if errors.As(err, &noAnswer) && noAnswer.Connected && !noAnswer.Offline {
 		return k, fmt.Errorf("%s did not answer within %v (is it running with that device name, and is %s in its --manager list?)", who, noAnswer.After, c.from)

@@ -17,11 +17,15 @@ import (
 
 // Run opens a session and uses it as cfg asks: ssh run here (the default),
 // the ssh command printed with the tunnel served in the background (-x), or
-// the tunnel on stdin/stdout (--stdio).
+// the tunnel on stdin/stdout (--stdio). With --list-devices it lists the
+// devices instead.
 //
 // With -x, Run starts this program again, as it was started, to serve the
 // tunnel after the command has been printed; see background.go.
 func Run(ctx context.Context, cfg Config) error {
+	if cfg.ListDevices {
+		return runDevices(ctx, cfg)
+	}
 	if len(cfg.Command) > 0 && (cfg.Stdio || cfg.Forward || cfg.OutputExecutionCommand) {
 		return fmt.Errorf("a command (%s) runs on the device only when the client runs ssh itself: drop --stdio, --forward or -x, or pass the command to your own ssh", strings.Join(cfg.Command, " "))
 	}

@@ -11,12 +11,11 @@ import (
 	"regexp"
 	"sync"
 	"sync/atomic"
+	"time"
 
-	"github.com/nport/nport/core/buildinfo"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/logging"
 	"github.com/nport/nport/core/relayclient"
-	"github.com/nport/nport/core/seal"
 	"github.com/nport/nport/wire"
 )
 
@@ -28,6 +27,7 @@ type daemon struct {
 	keysMu   sync.Mutex             // one authorized_keys change at a time
 	relay    *relayclient.Client
 	sessions sync.WaitGroup
+	started  time.Time // for the uptime a ping is told
 }
 
 // Run runs the daemon until ctx ends, reconnecting to the relay as often as
@@ -68,7 +68,7 @@ func newDaemon(cfg Config) (*daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &daemon{cfg: cfg, log: log.With("identity", name, "device", cfg.Device)}
+	d := &daemon{cfg: cfg, log: log.With("identity", name, "device", cfg.Device), started: time.Now()}
 	d.policy.Store(p)
 	if !groupName.MatchString(cfg.DeviceGroup) {
 		return nil, fmt.Errorf("--device-group %q: use at most 64 letters, digits, '.', '_' and '-'", cfg.DeviceGroup)
@@ -162,19 +162,5 @@ func (d *daemon) handle(ctx context.Context, in relayclient.Incoming) {
 		d.pong(ctx, in)
 	default:
 		d.log.Debug("ignored a message", "from", in.From, "type", in.Msg.Type)
-	}
-}
-
-func (d *daemon) pong(ctx context.Context, in relayclient.Incoming) {
-	var ping wire.PingBody
-	if d.cfg.Hide || wire.DecodeBody(in.Msg, &ping) != nil || (ping.Device != "" && ping.Device != d.cfg.Device) {
-		return
-	}
-	m, err := seal.NewMessage(wire.MsgPong, in.Msg.Session, wire.PongBody{Device: d.cfg.Device, Version: buildinfo.Version})
-	if err == nil {
-		err = d.relay.Reply(ctx, in, m)
-	}
-	if err != nil {
-		d.log.Debug("pong not sent", "to", in.From, "err", err)
 	}
 }

@@ -122,6 +122,7 @@ type Client struct {
 	looks   map[uint32]chan wire.LookupReply
 	sends   map[uint32]pendingSend
 	waits   map[waitKey]chan Incoming
+	gathers map[waitKey]*gathering
 
 	started  bool
 	ready    chan struct{} // closed after the first handshake
@@ -179,6 +180,7 @@ func New(cfg Config) (*Client, error) {
 		looks:    make(map[uint32]chan wire.LookupReply),
 		sends:    make(map[uint32]pendingSend),
 		waits:    make(map[waitKey]chan Incoming),
+		gathers:  make(map[waitKey]*gathering),
 		ready:    make(chan struct{}),
 		done:     make(chan struct{}),
 	}

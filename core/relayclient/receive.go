@@ -111,8 +111,8 @@ func (c *Client) checkSender(from identity.Name, key identity.PublicKey) error {
 	return nil
 }
 
-// deliver hands a message to the Request waiting for it, or else to
-// Messages. A full inbox drops the message rather than stall the
+// deliver hands a message to the Request or Gather waiting for it, or
+// else to Messages. A full inbox drops the message rather than stall the
 // connection, whose keepalives the same loop answers.
 func (c *Client) deliver(in Incoming) {
 	k := waitKey{from: in.From, session: in.Msg.Session}
@@ -121,9 +121,14 @@ func (c *Client) deliver(in Incoming) {
 	if ok {
 		delete(c.waits, k)
 	}
+	g := c.gathers[k]
 	c.mu.Unlock()
 	if ok {
 		w <- in // buffered for this one answer
+		return
+	}
+	if g != nil {
+		g.add(in)
 		return
 	}
 	select {
