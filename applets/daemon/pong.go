@@ -45,4 +45,3 @@ func (d *daemon) answers(ping wire.PingBody) bool {
 	}
 	return !d.cfg.Hide || ping.Device == d.cfg.Device || ping.Want == d.cfg.Device
 }
-
