@@ -99,11 +99,11 @@ type Incoming struct {
 // Client is one identity's connection to its relay. Run drives it; the
 // other methods are safe from any goroutine, before and during Run.
 type Client struct {
-	cfg      Config
-	log      *slog.Logger
-	addr     string   // the relays' HOST:PORT, comma separated, for messages
-	addrs    []string // each relay's HOST:PORT, tried in turn
-	next     int      // the index in addrs of the relay to try first; Run's only
+	cfg   Config
+	log   *slog.Logger
+	addr  string   // the relays' HOST:PORT, comma separated, for messages
+	addrs []string // each relay's HOST:PORT, tried in turn
+	next  int      // the index in addrs of the relay to try first; Run's only
 
 	dialOpts dialer.Options
 	known    *identity.KnownIdentities
