@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux && !nport_nocluster
 
 package e2e
 

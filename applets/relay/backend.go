@@ -66,3 +66,10 @@ func clusterURLs(list string) []string {
 	}
 	return urls
 }
+
+// lost is called when the cluster has been unreachable for a while.
+func (b *backend) lost() {
+	if f := b.onLost.Load(); f != nil {
+		(*f)()
+	}
+}

@@ -1,3 +1,5 @@
+//go:build !nport_nocluster
+
 package relay
 
 import (

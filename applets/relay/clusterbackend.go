@@ -1,3 +1,5 @@
+//go:build !nport_nocluster
+
 package relay
 
 import (
@@ -37,9 +39,3 @@ func openClusterBackend(ctx context.Context, cfg Config) (*backend, error) {
 	return b, nil
 }
 
-// lost is called when the cluster has been unreachable for a while.
-func (b *backend) lost() {
-	if f := b.onLost.Load(); f != nil {
-		(*f)()
-	}
-}
