@@ -38,4 +38,3 @@ func openClusterBackend(ctx context.Context, cfg Config) (*backend, error) {
 	b.logAttrs = []any{"cluster", cfg.Cluster, "names", dir.Count()}
 	return b, nil
 }
-
