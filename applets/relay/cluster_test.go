@@ -5,6 +5,7 @@ package relay
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +16,7 @@ import (
 )
 
 // clusterRelays starts a relay on each NATS server of nats.
-func clusterRelays(t *testing.T, nats *natstest.Cluster) []*testRelay {
+func clusterRelays(t testing.TB, nats *natstest.Cluster) []*testRelay {
 	t.Helper()
 	var relays []*testRelay
 	for _, s := range nats.Servers {
@@ -122,4 +123,18 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 	}
 	t.Fatalf("waiting for %s: not within 15 s", what)
+}
+
+// BenchmarkClusterMessages is BenchmarkRelayMessages over three relays of
+// a cluster on a 3-node NATS cluster, every pair's sender and receiver on
+// different relays.
+func BenchmarkClusterMessages(b *testing.B) {
+	nats := natstest.Start(b, 3)
+	var relays []*testRelay
+	for _, s := range nats.Servers {
+		relays = append(relays, startRelay(b, func(c *Config) { c.Cluster, c.Rate, c.ClaimRate = s.URL, 0, 0 }))
+	}
+	for _, pairs := range []int{1, 10, 100} {
+		b.Run(fmt.Sprintf("pairs=%d", pairs), func(b *testing.B) { benchPairsOn(b, relays, pairs) })
+	}
 }
