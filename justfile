@@ -5,6 +5,9 @@ commit := `git rev-parse --short=12 HEAD 2>/dev/null || echo unknown`
 # urfave/cli's man page and Markdown renderers and its "did you mean" suggestions are unused: leaving
 # them out keeps the binary small enough for a router (README, Performance).
 tags := "urfave_cli_no_docs,urfave_cli_no_suggest"
+# Router targets (mips*, arm v5-v7) leave out the relay's cluster backend and its NATS client, 2.6 MB
+# of the mipsle binary that a device never uses (README, Dependencies).
+router_tags := tags + ",nport_nocluster"
 ldflags := "-s -w -X github.com/nport/nport/core/buildinfo.Version=" + version + " -X github.com/nport/nport/core/buildinfo.Commit=" + commit
 
 # Every target of the Distribution list: OS/ARCH[/variant].
@@ -46,8 +49,10 @@ cross:
         IFS=/ read -r os arch variant <<<"$t"
         out="build/nport-$os-$arch${variant:+v$variant}"
         [ "$os" = windows ] && out="$out.exe"
+        tags="{{tags}}"
+        case "$arch" in mips*|arm) tags="{{router_tags}}" ;; esac
         env CGO_ENABLED=0 GOOS="$os" GOARCH="$arch" GOARM="${variant:-}" GOMIPS=softfloat GOMIPS64=softfloat \
-            go build -trimpath -tags "{{tags}}" -ldflags "{{ldflags}}" -o "$out" .
+            go build -trimpath -tags "$tags" -ldflags "{{ldflags}}" -o "$out" .
         printf '%-32s %8d bytes\n' "$out" "$(stat -c %s "$out")"
     done
 

@@ -28,6 +28,10 @@ const (
 	SendGone SendResult = 5
 	// SendOverRate: the sender sends faster than the relay allows it.
 	SendOverRate SendResult = 6
+	// SendUnavailable: the relay cannot route now: it is one of a
+	// cluster and has lost the cluster's messaging (NATS). Send through
+	// another relay, or try again later.
+	SendUnavailable SendResult = 7
 )
 
 var sendResultNames = [...]string{
@@ -38,6 +42,7 @@ var sendResultNames = [...]string{
 	SendKeyMismatch:      "key-mismatch",
 	SendGone:             "gone",
 	SendOverRate:         "over-rate",
+	SendUnavailable:      "unavailable",
 }
 
 // String names the result for logs.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,6 +32,9 @@ func BenchmarkRelayMessages(b *testing.B) {
 	}
 }
 
+// benchRounds numbers the rounds of benchPairsOn, for fresh names.
+var benchRounds atomic.Int64
+
 type benchPair struct {
 	from, to *relayconn.Conn
 	toName   identity.Name
@@ -39,10 +43,18 @@ type benchPair struct {
 
 func benchPairs(b *testing.B, pairs int) {
 	r := startRelay(b, func(c *Config) { c.Rate, c.ClaimRate = 0, 0 })
+	benchPairsOn(b, []*testRelay{r}, pairs)
+}
+
+// benchPairsOn runs pairs over relays: the sender of pair i on relay i,
+// its receiver on the next relay (both on the one relay if there is one).
+func benchPairsOn(b *testing.B, relays []*testRelay, pairs int) {
 	ps := make([]benchPair, pairs)
+	round := benchRounds.Add(1) // a cluster's directory outlives a round
 	for i := range ps {
-		from, to := newID(b, fmt.Sprintf("@s%d", i)), newID(b, fmt.Sprintf("@r%d", i))
-		ps[i] = benchPair{from: mustDial(b, r, from), to: mustDial(b, r, to), toName: to.Name, credit: make(chan struct{}, benchWindow)}
+		from, to := newID(b, fmt.Sprintf("@s%d-%d", round, i)), newID(b, fmt.Sprintf("@r%d-%d", round, i))
+		ra, rb := relays[i%len(relays)], relays[(i+1)%len(relays)]
+		ps[i] = benchPair{from: mustDial(b, ra, from), to: mustDial(b, rb, to), toName: to.Name, credit: make(chan struct{}, benchWindow)}
 		for range benchWindow {
 			ps[i].credit <- struct{}{}
 		}

@@ -9,10 +9,13 @@ import (
 
 // buckets holds one rate limit per identity, shared by all of its
 // connections, so that more connections do not buy a higher rate. A
-// bucket lives while the identity has a connection.
+// bucket lives while the identity has a connection. In a cluster each
+// relay grants a share of the rate and burst (see share), so that an
+// identity connected to every relay sends no faster than from one.
 type buckets struct {
 	rate  float64
 	burst int
+	share func() int // the relays sharing the rate; nil is one
 
 	mu     sync.Mutex
 	byName map[identity.Name]*bucketRef
@@ -23,8 +26,8 @@ type bucketRef struct {
 	refs int
 }
 
-func newBuckets(rate, burst int) *buckets {
-	return &buckets{rate: float64(rate), burst: burst, byName: make(map[identity.Name]*bucketRef)}
+func newBuckets(rate, burst int, share func() int) *buckets {
+	return &buckets{rate: float64(rate), burst: burst, share: share, byName: make(map[identity.Name]*bucketRef)}
 }
 
 // acquire returns name's bucket, creating it for its first connection.
@@ -33,7 +36,11 @@ func (b *buckets) acquire(name identity.Name) *ratelimit.Bucket {
 	defer b.mu.Unlock()
 	r, ok := b.byName[name]
 	if !ok {
-		r = &bucketRef{b: ratelimit.New(b.rate, b.burst)}
+		n := 1
+		if b.share != nil {
+			n = max(b.share(), 1)
+		}
+		r = &bucketRef{b: ratelimit.New(b.rate/float64(n), max(b.burst/n, 1))}
 		b.byName[name] = r
 	}
 	r.refs++

@@ -38,6 +38,7 @@ func flags() []cli.Flag {
 		&cli.StringFlag{Name: "listen", Value: d.Listen, Usage: "address to listen on, HOST:PORT", EnvVars: config.Env("listen"), Category: net},
 		&cli.StringFlag{Name: "tls-cert", Usage: "TLS certificate file (PEM); with --tls-key, clients connect over TLS", EnvVars: config.Env("tls-cert"), Category: net},
 		&cli.StringFlag{Name: "tls-key", Usage: "TLS private key file (PEM)", EnvVars: config.Env("tls-key"), Category: net},
+		&cli.StringFlag{Name: "cluster", Usage: "share routing, the directory and the offline queues with other relays through NATS with JetStream, `nats://HOST:4222[,…]` (default: this relay alone, on its own database)", EnvVars: config.Env("cluster"), Category: net},
 		&cli.DurationFlag{Name: "keepalive", Value: d.Keepalive, Usage: "interval between keepalives; a link silent for 3 of them is closed", EnvVars: config.Env("keepalive"), Category: net},
 		&cli.DurationFlag{Name: "handshake-timeout", Value: d.HandshakeTimeout, Usage: "a socket that has not finished the handshake by then is closed", EnvVars: config.Env("handshake-timeout"), Category: limits},
 		&cli.IntFlag{Name: "max-connections", Value: d.MaxConnections, Usage: "open sockets at most; past it new ones are refused", EnvVars: config.Env("max-connections"), Category: limits},

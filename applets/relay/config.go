@@ -33,6 +33,11 @@ type Config struct {
 	HandshakeTimeout time.Duration `toml:"handshake-timeout"`
 	Keepalive        time.Duration `toml:"keepalive"`
 
+	// Cluster lists the NATS servers of a relay cluster,
+	// "nats://HOST:4222,…"; empty runs one relay on its own database.
+	// See docs/cluster.md.
+	Cluster string `toml:"cluster"`
+
 	// The claim policy (see applets/relay/claim and docs/relay.md).
 	ClaimPolicy string        `toml:"claim-policy"`
 	ClaimRate   int           `toml:"claim-rate"`
@@ -97,8 +102,9 @@ func (c Config) now() time.Time {
 	return time.Now()
 }
 
-// claimOptions are the claim policy's settings.
-func (c Config) claimOptions() claim.Options {
+// claimOptions are the claim policy's settings; share, if set, says how
+// many relays share the rate of new names.
+func (c Config) claimOptions(share func() int) claim.Options {
 	return claim.Options{
 		Mode:     claim.Mode(c.ClaimPolicy),
 		Rate:     c.ClaimRate,
@@ -107,6 +113,7 @@ func (c Config) claimOptions() claim.Options {
 		Allow:    c.Allow,
 		Logger:   c.Logger,
 		Now:      c.Now,
+		Share:    share,
 	}
 }
 
@@ -152,7 +159,13 @@ func (c Config) check() error {
 	if c.Keepalive < relayconn.MinKeepalive || c.Keepalive > relayconn.MaxKeepalive {
 		bad("--keepalive is %v, want %v to %v", c.Keepalive, relayconn.MinKeepalive, relayconn.MaxKeepalive)
 	}
-	if err := c.claimOptions().Check(); err != nil {
+	if c.Cluster != "" && c.NameTTL > 0 {
+		bad("--name-ttl is not supported with --cluster: the cluster's directory keeps no last-seen times; leave it 0")
+	}
+	if c.Cluster != "" && len(clusterURLs(c.Cluster)) == 0 {
+		bad("--cluster %q names no NATS server: want nats://HOST:4222[,nats://HOST:4222…]", c.Cluster)
+	}
+	if err := c.claimOptions(nil).Check(); err != nil {
 		errs = append(errs, err)
 	}
 	if c.ClaimRate < 0 || c.ClaimRate > 0 && c.ClaimBurst < 1 || c.MaxNames < 0 || c.NameTTL < 0 {

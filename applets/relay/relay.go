@@ -23,7 +23,6 @@ import (
 
 	"github.com/nport/nport/applets/relay/admin"
 	"github.com/nport/nport/applets/relay/claim"
-	"github.com/nport/nport/applets/relay/route"
 	"github.com/nport/nport/applets/relay/store"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/logging"
@@ -51,12 +50,12 @@ func Run(ctx context.Context, cfg Config) error {
 	if created {
 		cfg.Logger.Info("created the relay's key; clients pin it on first use, or up front with --relay-key", "key", id.Public().String())
 	}
-	st, err := openStore(cfg)
+	b, err := openBackend(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("relay: %w", err)
 	}
-	defer st.Close()
-	policy, err := claim.New(st, cfg.claimOptions())
+	defer b.close()
+	policy, err := claim.New(b.names, cfg.claimOptions(b.share))
 	if err != nil {
 		return fmt.Errorf("relay: %w", err)
 	}
@@ -64,19 +63,22 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	if sock, err := admin.Listen(admin.SocketName(cfg.Home), admin.Ops{Store: st, Now: cfg.Now}, cfg.Logger); err != nil {
+	if sock, err := admin.Listen(admin.SocketName(cfg.Home), admin.Ops{Store: b.names, Now: cfg.Now}, cfg.Logger); err != nil {
 		cfg.Logger.Warn("no admin socket: `nport relay directory` and `nport relay invite` cannot reach this relay while it runs", "err", err)
 	} else {
 		defer sock.Close()
 	}
-	router := route.NewMemory(route.Options{Queue: st, Now: cfg.Now})
-	s := newServer(cfg, id, st, presence{Router: router, seen: st}, policy)
-	stop := background(ctx, func(ctx context.Context) { housekeep(ctx, cfg, st) })
-	defer stop()
+	s := newServer(cfg, id, b, policy)
+	lost := s.closeAll
+	b.onLost.Store(&lost)
+	if b.housekeep != nil {
+		stop := background(ctx, b.housekeep)
+		defer stop()
+	}
 	addr, key := ln.Addr(), id.Public()
 	fmt.Fprintf(cfg.Out, "nport relay ready: listen=%s key=%s fingerprint=%s\n", addr, key, key.Fingerprint())
-	cfg.Logger.Info("relay listening", "listen", addr.String(), "key", key, "tls", cfg.TLSCert != "", "database", st.Path(),
-		"names", st.Count(), "claim-policy", cfg.ClaimPolicy)
+	attrs := append([]any{"listen", addr.String(), "key", key, "tls", cfg.TLSCert != "", "claim-policy", cfg.ClaimPolicy}, b.logAttrs...)
+	cfg.Logger.Info("relay listening", attrs...)
 	if cfg.Ready != nil {
 		cfg.Ready(addr, key)
 	}

@@ -34,6 +34,9 @@ func (p *peer) route(f wire.Send) wire.SendResult {
 	case f.ToPub != ([32]byte{}) && key.Raw() != f.ToPub:
 		return wire.SendKeyMismatch
 	}
+	if p.s.routable() != nil {
+		return wire.SendUnavailable
+	}
 	frame, err := relayconn.EncodeRecv(p.id, p.name, p.key, f.Sealed)
 	if err != nil {
 		// Cannot happen: wire checked the envelope's size on the way in.

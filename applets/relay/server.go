@@ -22,16 +22,19 @@ import (
 // server is a running relay: the listener's loop and every socket it
 // accepted.
 type server struct {
-	cfg     Config
-	log     *slog.Logger
-	now     func() time.Time
-	dir     directory.Directory
-	router  route.Router
-	claims  *claim.Policy
-	buckets *buckets
-	budget  *fair.Budget // bytes waiting for all connections together
-	accept  relayconn.ServerConfig
-	gate    *admission.Gate // the sockets in their handshake
+	cfg    Config
+	log    *slog.Logger
+	now    func() time.Time
+	dir    directory.Directory
+	router route.Router
+	claims *claim.Policy
+	// available returns an error while the backend cannot route (a
+	// cluster whose NATS is unreachable); nil means always available.
+	available func() error
+	buckets   *buckets
+	budget    *fair.Budget // bytes waiting for all connections together
+	accept    relayconn.ServerConfig
+	gate      *admission.Gate // the sockets in their handshake
 
 	conns     atomic.Int64  // sockets open, in the handshake or live
 	rejecters chan struct{} // bounds the goroutines that refuse sockets past the limit
@@ -45,15 +48,16 @@ type server struct {
 // sockets over the limit are closed without a word.
 const maxRejecters = 64
 
-func newServer(cfg Config, id identity.Identity, dir directory.Directory, router route.Router, claims *claim.Policy) *server {
+func newServer(cfg Config, id identity.Identity, b *backend, claims *claim.Policy) *server {
 	s := &server{
 		cfg:       cfg,
 		log:       cfg.Logger,
 		now:       cfg.Now,
-		dir:       dir,
-		router:    router,
+		dir:       b.names,
+		router:    b.router,
 		claims:    claims,
-		buckets:   newBuckets(cfg.Rate, cfg.Burst),
+		available: b.available,
+		buckets:   newBuckets(cfg.Rate, cfg.Burst, b.share),
 		budget:    fair.NewBudget(int64(cfg.SendMemory)),
 		rejecters: make(chan struct{}, maxRejecters),
 		sockets:   make(map[net.Conn]struct{}),
@@ -166,6 +170,9 @@ func (s *server) handle(ctx context.Context, nc net.Conn, t *admission.Ticket) {
 	cfg := s.accept
 	cfg.Progress = t.Touch
 	cfg.Claim = func(cl relayconn.Claim) error {
+		if err := s.routable(); err != nil {
+			return err
+		}
 		if err := s.claims.Claim(cl); err != nil {
 			return err // a refusal the policy has logged
 		}
@@ -192,6 +199,18 @@ func (s *server) handle(ctx context.Context, nc net.Conn, t *admission.Ticket) {
 		return
 	}
 	p.run(c)
+}
+
+// routable refuses a client while the backend cannot route, rather than
+// welcome it to a relay that would drop everything it sends.
+func (s *server) routable() error {
+	if s.available == nil {
+		return nil
+	}
+	if err := s.available(); err != nil {
+		return wire.Refusal{Code: wire.RefuseUnknown, Message: "this relay has lost its cluster (NATS) and cannot route: connect to another relay of the cluster, or try again shortly"}
+	}
+	return nil
 }
 
 func (s *server) track(nc net.Conn) {

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/nport/nport/applets/relay/claim"
-	"github.com/nport/nport/applets/relay/route"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/logging"
 	"github.com/nport/nport/core/relayconn"
@@ -78,21 +77,20 @@ func serveInProcess(tb testing.TB, cfg Config) (*server, string, identity.Public
 	if err != nil {
 		tb.Fatal(err)
 	}
-	st, err := openStore(cfg)
+	b, err := openBackend(context.Background(), cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { st.Close() })
-	policy, err := claim.New(st, cfg.claimOptions())
+	tb.Cleanup(b.close)
+	policy, err := claim.New(b.names, cfg.claimOptions(b.share))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	router := route.NewMemory(route.Options{Queue: st, Now: cfg.Now})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := newServer(cfg, id, st, presence{Router: router, seen: st}, policy)
+	s := newServer(cfg, id, b, policy)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.serve(ctx, ln) }()

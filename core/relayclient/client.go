@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -98,10 +99,12 @@ type Incoming struct {
 // Client is one identity's connection to its relay. Run drives it; the
 // other methods are safe from any goroutine, before and during Run.
 type Client struct {
-	cfg      Config
-	log      *slog.Logger
-	addr     string // relay HOST:PORT
-	subject  string // relay pin subject
+	cfg   Config
+	log   *slog.Logger
+	addr  string   // the relays' HOST:PORT, comma separated, for messages
+	addrs []string // each relay's HOST:PORT, tried in turn
+	next  int      // the index in addrs of the relay to try first; Run's only
+
 	dialOpts dialer.Options
 	known    *identity.KnownIdentities
 	guard    *seal.ReplayGuard
@@ -138,7 +141,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Identity.Name == "" || cfg.Identity.Key.IsZero() {
 		return nil, errors.New("relayclient: no identity: load one with identity.Store before connecting")
 	}
-	addr, err := cfg.Addr()
+	addrs, err := cfg.Addrs()
 	if err != nil {
 		return nil, err
 	}
@@ -150,14 +153,16 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	subject := identity.RelaySubject(addr)
 	if pinned, err := cfg.PinnedKey(); err != nil {
 		return nil, err
 	} else if !pinned.IsZero() {
-		if err := known.AddTrusted(subject, pinned); err != nil {
-			return nil, fmt.Errorf("bad --relay-key: %w", err)
+		for _, addr := range addrs {
+			if err := known.AddTrusted(identity.RelaySubject(addr), pinned); err != nil {
+				return nil, fmt.Errorf("bad --relay-key: %w", err)
+			}
 		}
 	}
+	addr := strings.Join(addrs, ",")
 	claim, err := cfg.ClaimTokenBytes()
 	if err != nil {
 		return nil, err
@@ -167,7 +172,7 @@ func New(cfg Config) (*Client, error) {
 		cfg:      cfg,
 		log:      cfg.Logger.With("relay", addr),
 		addr:     addr,
-		subject:  subject,
+		addrs:    addrs,
 		dialOpts: dialOpts,
 		known:    known,
 		guard:    seal.NewReplayGuard(cfg.ReplayWindow),
@@ -214,7 +219,8 @@ func withDefaults(cfg Config) Config {
 	return cfg
 }
 
-// Addr returns the relay's HOST:PORT.
+// Addr returns the relay's HOST:PORT; several, comma separated, when
+// the client was given several.
 func (c *Client) Addr() string { return c.addr }
 
 // Messages returns the channel of received messages, except the answers

@@ -183,6 +183,8 @@ func (r *request) statusError(ctx context.Context, s wire.SendResult) error {
 		return &retryError{fmt.Errorf("%w to %s: it is busy on relay %s, or its queue there is full: try again shortly", ErrDropped, r.to, c.addr), busyRelayRetry}
 	case wire.SendOverRate:
 		return &retryError{fmt.Errorf("%w to %s: %s sends faster than relay %s allows: try again shortly", ErrDropped, r.to, c.cfg.Identity.Name, c.addr), overRateRetry}
+	case wire.SendUnavailable:
+		return &retryError{fmt.Errorf("%w to %s: relay %s has lost its cluster and cannot route: try again shortly", ErrDropped, r.to, c.addr), busyRelayRetry}
 	case wire.SendKeyMismatch:
 		return c.keyChanged(ctx, r.to)
 	}

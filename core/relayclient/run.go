@@ -96,6 +96,7 @@ func (c *Client) run(ctx context.Context) error {
 			return c.explain(err)
 		}
 		c.setLastErr(err)
+		c.next = (c.next + 1) % len(c.addrs) // the one that failed is tried last
 		b.Ended(time.Since(up))
 		delay := b.Next()
 		c.log.Warn("lost the relay connection", "err", err, "up_for", time.Since(up).Round(time.Second), "retry_in", delay.Round(time.Millisecond))
@@ -124,24 +125,58 @@ func (c *Client) setLastErr(err error) {
 	c.mu.Unlock()
 }
 
-// connect dials the relay and runs the handshake, within the handshake
-// timeout.
+// connect connects to one of the relays: the one that served last
+// first (the next one after a connection that was lost), then each of the
+// others in turn, each dial and handshake within the handshake timeout.
+// It fails with a *dialError when none could be reached at all, and with
+// the first error that retrying cannot cure.
 func (c *Client) connect(ctx context.Context) (*relayconn.Conn, error) {
+	var last error
+	unreachable := true
+	for i := range c.addrs {
+		at := (c.next + i) % len(c.addrs)
+		conn, err := c.connectTo(ctx, c.addrs[at])
+		if err == nil {
+			c.next = at
+			return conn, nil
+		}
+		if ctx.Err() != nil || fatal(err) {
+			return nil, err
+		}
+		_, dial := errors.AsType[*dialError](err)
+		unreachable = unreachable && dial
+		last = err
+		if len(c.addrs) > 1 {
+			c.log.Info("relay not available: trying the next", "addr", c.addrs[at], "next", c.addrs[(at+1)%len(c.addrs)], "err", err)
+		}
+	}
+	if !unreachable {
+		if _, dial := errors.AsType[*dialError](last); dial {
+			return nil, errors.Unwrap(last)
+		}
+	}
+	return nil, last
+}
+
+// connectTo dials one relay and runs the handshake, within the handshake
+// timeout.
+func (c *Client) connectTo(ctx context.Context, addr string) (*relayconn.Conn, error) {
 	hctx, cancel := context.WithTimeout(ctx, c.cfg.HandshakeTimeout)
 	defer cancel()
-	nc, err := dialer.Dial(hctx, c.addr, c.dialOpts)
+	nc, err := dialer.Dial(hctx, addr, c.dialOpts)
 	if err != nil {
 		return nil, &dialError{err}
 	}
+	subject := identity.RelaySubject(addr)
 	conn, err := relayconn.Handshake(hctx, nc, relayconn.ClientConfig{
 		Identity:      c.cfg.Identity,
 		Flags:         c.cfg.Flags,
 		ClaimToken:    c.claim,
-		CheckRelayKey: c.checkRelayKey,
+		CheckRelayKey: func(key identity.PublicKey) error { return c.checkRelayKey(subject, key) },
 		Timeout:       c.cfg.HandshakeTimeout,
 	})
 	if err != nil {
-		return nil, c.explain(fmt.Errorf("relay %s: %w", c.addr, err))
+		return nil, c.explain(fmt.Errorf("relay %s: %w", addr, err))
 	}
 	return conn, nil
 }
@@ -152,17 +187,18 @@ type dialError struct{ err error }
 func (e *dialError) Error() string { return e.err.Error() }
 func (e *dialError) Unwrap() error { return e.err }
 
-// checkRelayKey accepts the relay's key if it is the one pinned (up front
-// with --relay-key, or in known_identities), and pins it if none is.
-func (c *Client) checkRelayKey(key identity.PublicKey) error {
-	err := c.known.Check(c.subject, key)
+// checkRelayKey accepts the relay's key if it is the one pinned for
+// subject, the relay's HOST:PORT (up front with --relay-key, or in
+// known_identities), and pins it if none is.
+func (c *Client) checkRelayKey(subject string, key identity.PublicKey) error {
+	err := c.known.Check(subject, key)
 	if !errors.Is(err, identity.ErrUnknown) {
 		return err
 	}
-	if err := c.known.Pin(c.subject, key); err != nil {
+	if err := c.known.Pin(subject, key); err != nil {
 		return err
 	}
-	c.log.Info("pinned the relay's key on first use", "key", key.Fingerprint(), "file", c.known.Path())
+	c.log.Info("pinned the relay's key on first use", "subject", subject, "key", key.Fingerprint(), "file", c.known.Path())
 	return nil
 }
 
@@ -210,7 +246,7 @@ func (c *Client) install(l *link) {
 		close(c.ready)
 	}
 	c.mu.Unlock()
-	c.log.Info("connected to the relay", "identity", c.cfg.Identity.Name, "key", conn.Peer().Fingerprint(),
+	c.log.Info("connected to the relay", "identity", c.cfg.Identity.Name, "addr", c.addrs[c.next], "key", conn.Peer().Fingerprint(),
 		"keepalive", conn.Welcome().Keepalive())
 	c.flush(l)
 }

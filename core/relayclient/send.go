@@ -167,6 +167,8 @@ func (c *Client) sendStatus(s wire.SendStatus) {
 		c.log.Warn("the relay dropped a message: the recipient is busy", "to", p.to)
 	case wire.SendOverRate:
 		c.log.Warn("the relay dropped a message: this identity sends faster than the relay allows", "to", p.to)
+	case wire.SendUnavailable:
+		c.log.Warn("the relay dropped a message: it has lost its cluster and cannot route", "to", p.to)
 	case wire.SendKeyMismatch:
 		c.log.Warn("the relay knows another key for the recipient than the one pinned here", "to", p.to, "file", c.known.Path())
 	case wire.SendGone:

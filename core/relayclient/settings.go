@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,7 +37,8 @@ const (
 // relay embeds them in its Config, so they are set the same way
 // everywhere: flags, NPORT_* variables, or the applet's TOML section.
 type Settings struct {
-	// Relay is the relay's HOST:PORT (a host alone means port DefaultPort).
+	// Relay is the relay's HOST:PORT (a host alone means port
+	// DefaultPort), or several, comma separated: the relays of a cluster.
 	Relay string `toml:"relay"`
 	// RelayKey, if set, is the relay's key ("nport-pub:…"), pinned up
 	// front: the relay must prove it, and it is not written to the pins
@@ -67,7 +69,7 @@ func (s Settings) Keys(home string) identity.Store { return identity.Store{Dir: 
 // in the "relay" category.
 func Flags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: FlagRelay, Usage: "the relay, `HOST:PORT` (port 7020 if left out)", EnvVars: config.Env(FlagRelay), Category: "relay"},
+		&cli.StringFlag{Name: FlagRelay, Usage: "the relay, `HOST:PORT` (port 7020 if left out), or several, comma separated: the first that answers, the next when it fails", EnvVars: config.Env(FlagRelay), Category: "relay"},
 		&cli.StringFlag{Name: FlagRelayKey, Usage: "the relay's key, `nport-pub:…`, pinned up front (default: pin the first key seen)", EnvVars: config.Env(FlagRelayKey), Category: "relay"},
 		&cli.BoolFlag{Name: FlagRelayTLS, Usage: "connect to the relay over TLS", EnvVars: config.Env(FlagRelayTLS), Category: "relay"},
 		&cli.StringFlag{Name: FlagRelayCA, Usage: "PEM `FILE` of the CAs to trust for the relay's TLS certificate (implies --relay-tls; default: the system's)", EnvVars: config.Env(FlagRelayCA), Category: "relay"},
@@ -92,18 +94,42 @@ func (s Settings) ClaimTokenBytes() ([]byte, error) {
 // ErrNoRelay means no relay address was given.
 var ErrNoRelay = errors.New("no relay: set --relay HOST:PORT, NPORT_RELAY or relay in the config file")
 
-// Addr returns the relay's HOST:PORT, with DefaultPort if none was given.
-func (s Settings) Addr() (string, error) {
-	if s.Relay == "" {
-		return "", ErrNoRelay
+// Addrs returns the relays' HOST:PORT, in the order given, with
+// DefaultPort where none was given. Relay may name several, comma
+// separated: the relays of one cluster, which the client connects to in
+// turn (see Client).
+func (s Settings) Addrs() ([]string, error) {
+	if strings.TrimSpace(s.Relay) == "" {
+		return nil, ErrNoRelay
 	}
-	host, port, err := net.SplitHostPort(s.Relay)
+	var addrs []string
+	for one := range strings.SplitSeq(s.Relay, ",") {
+		addr, err := relayAddr(strings.TrimSpace(one))
+		if err != nil {
+			return nil, fmt.Errorf("bad --relay %q: %w", s.Relay, err)
+		}
+		if !slices.Contains(addrs, addr) {
+			addrs = append(addrs, addr)
+		}
+	}
+	return addrs, nil
+}
+
+// Addr returns the relays' HOST:PORT, comma separated, as Addrs.
+func (s Settings) Addr() (string, error) {
+	addrs, err := s.Addrs()
+	return strings.Join(addrs, ","), err
+}
+
+// relayAddr is one relay's HOST:PORT, with DefaultPort if none is given.
+func relayAddr(relay string) (string, error) {
+	host, port, err := net.SplitHostPort(relay)
 	if err != nil {
 		// No port, or a bare IPv6 address: take it all as the host.
-		host, port = strings.Trim(s.Relay, "[]"), strconv.Itoa(DefaultPort)
+		host, port = strings.Trim(relay, "[]"), strconv.Itoa(DefaultPort)
 	}
 	if n, perr := strconv.ParseUint(port, 10, 16); host == "" || perr != nil || n == 0 {
-		return "", fmt.Errorf("bad --relay %q: want HOST:PORT", s.Relay)
+		return "", fmt.Errorf("%q: want HOST:PORT", relay)
 	}
 	return net.JoinHostPort(host, port), nil
 }

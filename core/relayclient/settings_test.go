@@ -26,6 +26,9 @@ func TestSettingsAddr(t *testing.T) {
 		{"relay:http", "", "want HOST:PORT"},
 		{"relay:0", "", "want HOST:PORT"},
 		{":7020", "", "want HOST:PORT"},
+		{"a:7020,b", "a:7020,b:7020", ""},
+		{"a, b:7021, a:7020", "a:7020,b:7021", ""},
+		{"a,", "", "want HOST:PORT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.relay, func(t *testing.T) {

@@ -5,14 +5,22 @@ import (
 	"time"
 
 	"github.com/nport/nport/applets/relay/claim"
-	"github.com/nport/nport/applets/relay/store"
+	"github.com/nport/nport/applets/relay/directory"
 	"github.com/nport/nport/core/identity"
 )
+
+// Database is what the operator's operations change: a relay's database
+// (store.Store), or a cluster's directory.
+type Database interface {
+	directory.Directory
+	// Invite records an invitation for name under the hash of its token.
+	Invite(hash [32]byte, name identity.Name, expires time.Time) error
+}
 
 // Ops runs the operator's operations on a relay's database: in the relay
 // for its socket, or in the command itself when no relay runs.
 type Ops struct {
-	Store *store.Store
+	Store Database
 	// Now is the clock of invitations; nil means time.Now.
 	Now func() time.Time
 }

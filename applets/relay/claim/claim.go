@@ -58,6 +58,11 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock of the rate; nil means time.Now.
 	Now func() time.Time
+	// Share, if set, returns how many relays share the rate of each
+	// source (a cluster's): each grants its share, so that an address
+	// that spreads its claims over every relay gets no more than from
+	// one. Nil means one relay.
+	Share func() int
 }
 
 // Check refuses an unknown mode, an allow list without the allow policy
@@ -149,7 +154,11 @@ func (p *Policy) limit(cl relayconn.Claim) error {
 	if max := p.opt.MaxNames; max > 0 && p.names.Count() >= max {
 		return refusal(wire.RefuseLimit, "this relay holds its limit of %d names: ask its operator to raise --max-names, remove unused names, or invite you (`nport relay invite %s`)", max, cl.Name)
 	}
-	if !p.sources.allow(cl.Remote, p.opt.Now()) {
+	share := 1
+	if p.opt.Share != nil {
+		share = p.opt.Share()
+	}
+	if !p.sources.allow(cl.Remote, p.opt.Now(), share) {
 		return refusal(wire.RefuseRate, "too many new names from your address (%d a minute at most): try again in a minute, or ask the relay's operator for `nport relay invite %s`", p.opt.Rate, cl.Name)
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 // long enough is forgotten.
 type sources struct {
 	every     time.Duration // between two names, at the rate
+	burst     int
 	tolerance time.Duration // every × (burst - 1): how far ahead of the rate a source may run
 	mu        sync.Mutex
 	full      map[netip.Prefix]time.Time // when each source's bucket is full again
@@ -32,26 +33,33 @@ func newSources(perMinute, burst int) *sources {
 		return nil
 	}
 	every := time.Minute / time.Duration(perMinute)
-	return &sources{every: every, tolerance: every * time.Duration(max(burst, 1)-1), full: make(map[netip.Prefix]time.Time), nextPrune: pruneAt}
+	return &sources{every: every, burst: max(burst, 1), tolerance: every * time.Duration(max(burst, 1)-1), full: make(map[netip.Prefix]time.Time), nextPrune: pruneAt}
 }
 
 // allow takes one new name from addr's allowance at now, if there is one.
-func (s *sources) allow(addr net.Addr, now time.Time) bool {
+// The allowance is shared by relays: each grants a share-th of the rate
+// and of the burst (at least one name).
+func (s *sources) allow(addr net.Addr, now time.Time, share int) bool {
 	if s == nil {
 		return true
+	}
+	every, tolerance := s.every, s.tolerance
+	if share > 1 {
+		every *= time.Duration(share)
+		tolerance = every * time.Duration(max(s.burst/share, 1)-1)
 	}
 	src := sourceOf(addr)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, known := s.full[src]
 	t = later(t, now)
-	if t.Sub(now) > s.tolerance {
+	if t.Sub(now) > tolerance {
 		return false
 	}
 	if !known && len(s.full) >= s.nextPrune && !s.prune(now) {
 		return false
 	}
-	s.full[src] = t.Add(s.every)
+	s.full[src] = t.Add(every)
 	return true
 }
 
