@@ -21,8 +21,8 @@ func TestSeveralRelays(t *testing.T) {
 		return strings.Contains(p.log.String(), "identity=@dev addr="+a.addr)
 	})
 	a.stop(t)
-	p.disconnected(t)
-	p.connected(t)
+	// The move may be quicker than a poll of the connection: the log
+	// says where it went.
 	waitFor(t, "the client on the second relay", func() bool {
 		return strings.Contains(p.log.String(), "identity=@dev addr="+b.addr)
 	})
