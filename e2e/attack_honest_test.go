@@ -19,8 +19,9 @@ import (
 const honestTimeout = 3 * time.Second
 
 // honestRoom is how long before the attack ends the last honest session
-// starts: room for a set-up that runs into honestTimeout, and for ssh.
-const honestRoom = honestTimeout + time.Second
+// starts: room for a set-up that runs into honestTimeout, and for ssh and
+// the client's start on a loaded machine.
+const honestRoom = honestTimeout + 2*time.Second
 
 // honestSpacing is the least time between two honest sessions' starts,
 // however late the attack reached full strength: sessions started all at
