@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/nport/nport/core/relayclient"
+	"github.com/nport/nport/core/status"
 )
 
 // Config is one daemon: the settings of `nport daemon`, each with the flag
@@ -14,6 +15,7 @@ import (
 // config file.
 type Config struct {
 	relayclient.Settings
+	status.Endpoint
 
 	// Atsign is the daemon's identity; its key is created in the home on
 	// first start.
