@@ -83,6 +83,14 @@ func checkMetrics(t *testing.T, who, addr string, wants []metricWant) {
 // `nport status` while it is live and after it ended.
 func TestStatusFollowsASession(t *testing.T) {
 	w := newStatusWorld(t)
+	// A target the daemon does not permit: a refusal, counted and listed.
+	if r := w.runClient(alice, "--stdio", "-p", "9"); r.code == 0 {
+		t.Fatalf("a session to a refused target succeeded: %s", r)
+	}
+	checkMetrics(t, "daemon", w.daemonM, []metricWant{
+		{metrics.Refusals, []string{"reason", "target-refused"}, is(1), "1"},
+		{metrics.SessionsTotal, nil, is(0), "0"},
+	})
 	port := w.openTunnel()
 	s := w.startSession(t, port)
 
@@ -110,6 +118,9 @@ func TestStatusFollowsASession(t *testing.T) {
 		t.Fatalf("daemon status.json sessions: got %+v, want one from %s to device default", snap.Sessions, alice)
 	}
 	id := snap.Sessions[0].ID
+	if len(snap.Refusals) != 1 || snap.Refusals[0].Who != alice || !strings.Contains(snap.Refusals[0].Message, "localhost:9") {
+		t.Errorf("daemon status.json refusals: got %+v, want the one of %s for localhost:9", snap.Refusals, alice)
+	}
 	page := string(get(t, w.rvM, "/"))
 	for _, want := range []string{id, alice, device + ":default"} {
 		if !strings.Contains(page, want) {
@@ -119,7 +130,8 @@ func TestStatusFollowsASession(t *testing.T) {
 
 	r := run(t, command([]string{w.bin, "status", w.relayM, w.rvM, w.daemonM}, nil), runTimeout)
 	mustSucceed(t, "nport status", r)
-	for _, want := range []string{"relay", "rendezvous", "daemon", id, alice, device + ":default", device, rvName} {
+	t.Logf("nport status:\n%s", r.stdout)
+	for _, want := range []string{"relay", "rendezvous", "daemon", id, alice, device + ":default", device, rvName, "target-refused"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("nport status lacks %q:\n%s", want, r.stdout)
 		}

@@ -21,8 +21,12 @@ func writeTables(w io.Writer, rs []result) {
 		fmt.Fprintln(tw, "ADDR\tROLE\tVERSION\tUPTIME\tIDENTITIES\tSESSIONS\tTOTAL\tBYTES\tREFUSALS")
 		for _, r := range rs {
 			s := r.snap
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\n", r.addr, s.Role, s.Version, status.Age(s.UptimeSeconds),
-				identities(s), sessions(s), s.SessionsTotal, status.Bytes(s.BytesClientToDaemon+s.BytesDaemonToClient), len(s.Refusals))
+			total, moved := strconv.FormatInt(s.SessionsTotal, 10), status.Bytes(s.BytesClientToDaemon+s.BytesDaemonToClient)
+			if s.Role == metrics.RoleRelay {
+				total, moved = "-", "-"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", r.addr, s.Role, s.Version, status.Age(s.UptimeSeconds),
+				identities(s), sessions(s), total, moved, len(s.Refusals))
 		}
 		tw.Flush()
 	}
@@ -60,7 +64,7 @@ func writeOne(w io.Writer, addr string, s metrics.Snapshot) {
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	if s.Role == metrics.RoleRelay {
-		fmt.Fprintf(tw, "IDENTITY\tKIND\tCONNECTIONS\tSINCE\n")
+		fmt.Fprintf(tw, "IDENTITY\tKIND\tCONNECTIONS\tCONNECTED FOR\n")
 		for _, id := range s.Identities {
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", id.Name, status.Kind(id), id.Connections, status.Age(s.Now.Sub(id.Since).Seconds()))
 		}
