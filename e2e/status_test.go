@@ -53,7 +53,13 @@ func get(t *testing.T, addr, path string) []byte {
 // scrape parses a listener's /metrics with Prometheus's text parser.
 func scrape(t *testing.T, addr string) metricstest.Families {
 	t.Helper()
-	return metricstest.Parse(t, get(t, addr, "/metrics"))
+	fams := metricstest.Parse(t, get(t, addr, "/metrics"))
+	for name, f := range fams {
+		if f.GetHelp() == "" {
+			t.Errorf("%s/metrics: %s has no HELP text (core/metrics/help.go)", addr, name)
+		}
+	}
+	return fams
 }
 
 // metricWant is a check of a metric: a family, its labels, and a test.
