@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/nport/nport/core/metrics"
 	"github.com/nport/nport/core/relayclient"
 	"github.com/nport/nport/core/status"
 )
@@ -73,6 +74,9 @@ type Config struct {
 	// follow; live sessions keep what they were granted.
 	Reload   func() (Config, error) `toml:"-"`
 	ReloadOn <-chan os.Signal       `toml:"-"`
+
+	// obs counts for --metrics; Run sets it.
+	obs *metrics.Registry
 }
 
 // DefaultDevice is the device name when none is given.

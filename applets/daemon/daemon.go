@@ -37,15 +37,17 @@ type daemon struct {
 // needed. It returns early only for what no retry can mend: a bad setting,
 // a relay whose key changed, a name bound to another key.
 func Run(ctx context.Context, cfg Config) error {
-	d, err := newDaemon(cfg)
-	if err != nil {
-		return err
-	}
-	stopStatus, err := status.Start(ctx, cfg.Endpoint, d.obs, d.log)
+	// Before the relay client, which holds the state file from New to Run.
+	cfg.obs = newRegistry(cfg)
+	stopStatus, err := status.Start(ctx, cfg.Endpoint, cfg.obs, cfg.Logger)
 	if err != nil {
 		return err
 	}
 	defer stopStatus()
+	d, err := newDaemon(cfg)
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	runErr := make(chan error, 1)
@@ -84,7 +86,7 @@ func newDaemon(cfg Config) (*daemon, error) {
 	if cfg.EphemeralPermissions != "" {
 		d.log.Info("--ephemeral-permissions has no effect: nport installs no throw-away ssh keys, its tunnels have keys of their own")
 	}
-	d.obs = newRegistry(cfg, name)
+	d.obs = cfg.obs
 	id, err := loadIdentity(cfg.Keys(cfg.Home), name, d.log)
 	if err != nil {
 		return nil, err

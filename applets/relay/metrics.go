@@ -23,11 +23,19 @@ var (
 	claimRefused    = metrics.Name("nport_claims_total", "result", "refused")
 )
 
-// messageResult is the counter of a Send's fate: delivered, queued,
-// over-rate (rate-limited), dropped (a full send queue), …
-func messageResult(r wire.SendResult) string {
-	return metrics.Name("nport_messages_total", "result", r.String())
+// messageResults are the counters of a Send's fate, by wire.SendResult:
+// delivered, queued, over-rate (rate-limited), dropped (a full send
+// queue), …; named once, as every message is counted.
+var messageResults [256]string
+
+func init() {
+	for r := range messageResults {
+		messageResults[r] = metrics.Name("nport_messages_total", "result", wire.SendResult(r).String())
+	}
 }
+
+// messageResult is the counter of a Send's fate.
+func messageResult(r wire.SendResult) string { return messageResults[r] }
 
 // newRegistry is the relay's registry, nil when --metrics is off.
 func newRegistry(cfg Config, listen string) *metrics.Registry {

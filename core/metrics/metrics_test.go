@@ -121,7 +121,7 @@ func TestIdentities(t *testing.T) {
 func TestHistoryAndRate(t *testing.T) {
 	now := time.Unix(1_000_000, 0)
 	r := New(RoleDaemon)
-	r.SetClock(func() time.Time { return now })
+	r.setClock(func() time.Time { return now })
 	var moved int64
 	r.Start(session.NewID(), Parties{}, 0, func() (int64, int64) { return moved, 0 })
 	for range 400 { // more than an hour of samples
@@ -155,4 +155,15 @@ func TestNilRegistry(t *testing.T) {
 	if b.Len() != 0 {
 		t.Errorf("a nil registry wrote %q", b.String())
 	}
+}
+
+func BenchmarkInc(b *testing.B) {
+	r := New(RoleRelay)
+	name := Name("nport_messages_total", "result", "delivered")
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			r.Inc(name)
+		}
+	})
 }

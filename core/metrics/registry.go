@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nport/nport/core/buildinfo"
 	"github.com/nport/nport/core/session"
 )
 
@@ -33,8 +34,6 @@ type Registry struct {
 	history    ring[Sample]         // sessions and bytes over the last hour
 	identities map[string]*Identity // the identities connected, on a relay
 	expected   map[session.ID]expected
-
-	sessionGauges sync.Once
 }
 
 // Roles of the processes that serve metrics.
@@ -65,18 +64,18 @@ func New(role string) *Registry {
 		history:  newRing[Sample](int(HistorySpan / SampleEvery)),
 	}
 	r.started = r.now()
-	r.Gauge(Name("nport_build_info", "role", role, "version", version()), func() float64 { return 1 })
+	r.Gauge(Name("nport_build_info", "role", role, "version", buildinfo.Version), func() float64 { return 1 })
 	r.Gauge("nport_uptime_seconds", func() float64 { return r.now().Sub(r.started).Seconds() })
 	if role == RoleRelay {
 		r.identityGauges()
 	} else {
-		r.once()
+		r.sessionGauges()
 	}
 	return r
 }
 
-// SetClock replaces the registry's clock, for tests; call it before use.
-func (r *Registry) SetClock(now func() time.Time) {
+// setClock replaces the registry's clock, for tests; call it before use.
+func (r *Registry) setClock(now func() time.Time) {
 	r.now = now
 	r.started = now()
 }

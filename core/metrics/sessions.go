@@ -60,7 +60,6 @@ func (r *Registry) Start(id session.ID, parties Parties, setup time.Duration, by
 	if bytes == nil {
 		bytes = func() (int64, int64) { return 0, 0 }
 	}
-	r.once()
 	now := r.now()
 	s := &Session{r: r, id: id.Short(), parties: parties, started: now, bytes: bytes, sampledAt: now}
 	r.Inc(SessionsTotal)
@@ -109,12 +108,10 @@ func (r *Registry) liveCount() int {
 	return len(r.live)
 }
 
-// once registers the session gauges, the first time a session starts or
-// a status is asked for.
-func (r *Registry) once() {
-	r.sessionGauges.Do(func() {
-		r.Gauge(SessionsLive, func() float64 { return float64(r.liveCount()) })
-		r.CounterFunc(Name(SessionBytes, "direction", ClientToDaemon), func() float64 { a, _ := r.totals(); return float64(a) })
-		r.CounterFunc(Name(SessionBytes, "direction", DaemonToClient), func() float64 { _, b := r.totals(); return float64(b) })
-	})
+// sessionGauges registers the metrics of the live sessions.
+func (r *Registry) sessionGauges() {
+	r.Gauge(SessionsLive, func() float64 { return float64(r.liveCount()) })
+	r.CounterFunc(Name(SessionBytes, "direction", ClientToDaemon), func() float64 { a, _ := r.totals(); return float64(a) })
+	r.CounterFunc(Name(SessionBytes, "direction", DaemonToClient), func() float64 { _, b := r.totals(); return float64(b) })
+	r.set.counter(SessionsTotal)
 }

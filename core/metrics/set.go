@@ -21,8 +21,8 @@ const (
 // set holds the metrics of a registry by name (a family with labels) and
 // writes them in the Prometheus text format, version 0.0.4.
 type set struct {
-	mu     sync.Mutex
-	series map[string]*series
+	mu     sync.Mutex // held to add a series
+	series sync.Map   // name → *series; read without a lock on every count
 }
 
 // series is one metric: a counter, a function read at each scrape, or a
@@ -35,19 +35,32 @@ type series struct {
 	hist         *histogram
 }
 
-func newSet() *set { return &set{series: make(map[string]*series)} }
+func newSet() *set { return &set{} }
 
 // get returns the series name, made by make on first use.
 func (s *set) get(name string, make func() *series) *series {
+	if m, ok := s.series.Load(name); ok {
+		return m.(*series)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m := s.series[name]
-	if m == nil {
-		m = make()
-		m.name, m.family = name, family(name)
-		s.series[name] = m
+	if m, ok := s.series.Load(name); ok {
+		return m.(*series)
 	}
+	m := make()
+	m.name, m.family = name, family(name)
+	s.series.Store(name, m)
 	return m
+}
+
+// all returns every series.
+func (s *set) all() []*series {
+	var out []*series
+	s.series.Range(func(_, m any) bool {
+		out = append(out, m.(*series))
+		return true
+	})
+	return out
 }
 
 func (s *set) counter(name string) *series {
@@ -64,10 +77,8 @@ func (s *set) histogram(name string, bounds []float64) *histogram {
 
 // sum is the total of the counters of family.
 func (s *set) sum(family string) uint64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var n uint64
-	for _, m := range s.series {
+	for _, m := range s.all() {
 		if m.family == family && m.kind == kindCounter && m.read == nil {
 			n += m.count.Load()
 		}
@@ -82,15 +93,10 @@ func family(name string) string {
 }
 
 // write writes every series, grouped by family in name order, each family
-// after its HELP and TYPE lines. The functions are read without the lock,
-// so that they may take locks of their own.
+// after its HELP and TYPE lines. The functions are read with no lock
+// held, so that they may take locks of their own.
 func (s *set) write(w io.Writer) {
-	s.mu.Lock()
-	all := make([]*series, 0, len(s.series))
-	for _, m := range s.series {
-		all = append(all, m)
-	}
-	s.mu.Unlock()
+	all := s.all()
 	slices.SortFunc(all, func(a, b *series) int {
 		if c := strings.Compare(a.family, b.family); c != 0 {
 			return c

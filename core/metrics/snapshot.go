@@ -186,5 +186,3 @@ func (s *Session) view(now time.Time) LiveSession {
 	}
 	return v
 }
-
-func version() string { return buildinfo.Version }

@@ -17,6 +17,9 @@ func Start(ctx context.Context, s Endpoint, reg *metrics.Registry, log *slog.Log
 	if s.Metrics == "" {
 		return func() {}, nil
 	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	ln, err := Listen(ctx, s.Metrics, s.MetricsPublic)
 	if err != nil {
 		return nil, err
