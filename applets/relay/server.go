@@ -176,6 +176,7 @@ func (s *server) handle(ctx context.Context, nc net.Conn, t *admission.Ticket) {
 	cfg.Progress = t.Touch
 	cfg.Claim = func(cl relayconn.Claim) error {
 		if err := s.routable(); err != nil {
+			s.obs.Refuse("unavailable", "", string(cl.Name), err.Error())
 			return err
 		}
 		if err := s.claims.Claim(cl); err != nil {
