@@ -17,6 +17,7 @@ import (
 	"github.com/nport/nport/applets/npt"
 	"github.com/nport/nport/applets/relay"
 	"github.com/nport/nport/applets/rendezvous"
+	"github.com/nport/nport/applets/status"
 )
 
 // registry is the table of applets this binary holds.
@@ -29,6 +30,7 @@ var registry = applets.NewRegistry(
 	applets.Applet{Command: relay.Command},
 	applets.Applet{Command: rendezvous.Command, Links: []string{"srvd"}},
 	applets.Applet{Command: npt.Command, Links: []string{"npt"}},
+	applets.Applet{Command: status.Command},
 )
 
 func main() {

@@ -49,13 +49,14 @@ type options struct {
 	// authorized_keys (--sshpublickey).
 	installKeys bool
 	daemonArgs  []string // more flags for the daemon
+	relayArgs   []string // more flags for the relay
 }
 
 // newWorld starts a world and waits until each server says it is ready.
 func newWorld(t testing.TB, opts options) *world {
 	t.Helper()
 	w := &world{t: t, bin: proctest.Binary(t), sshd: sshdtest.Start(t), homes: map[string]string{}, devArgs: opts.daemonArgs}
-	w.startRelay()
+	w.startRelay(opts.relayArgs...)
 	w.startRendezvous(opts.rvArgs)
 	w.startDaemon(opts.installKeys)
 	for _, who := range []string{alice, mallory} {
@@ -76,8 +77,8 @@ func (w *world) server(args ...string) (*proctest.Proc, string) {
 	return proctest.Start(w.t, w.bin, env, args...), home
 }
 
-func (w *world) startRelay() {
-	w.relayP, w.relayDir = w.server("relay", "--listen", "127.0.0.1:0")
+func (w *world) startRelay(extra ...string) {
+	w.relayP, w.relayDir = w.server(append([]string{"relay", "--listen", "127.0.0.1:0"}, extra...)...)
 	m := w.relayP.WaitFor(relayReady, readyTimeout)
 	w.relay, w.relayKey = m[1], m[2]
 }

@@ -142,7 +142,9 @@ func (c *connector) open(ctx context.Context, s *Session) error {
 		start := time.Now()
 		sctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 		defer cancel()
+		stop := c.waiting(c.waitingFor(name))
 		err := f(sctx)
+		stop()
 		s.Steps = append(s.Steps, Step{name, time.Since(start)})
 		c.log.Debug("set-up step", "step", name, "took", time.Since(start), "err", err)
 		return err

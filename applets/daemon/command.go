@@ -11,6 +11,7 @@ import (
 
 	"github.com/nport/nport/core/config"
 	"github.com/nport/nport/core/relayclient"
+	"github.com/nport/nport/core/status"
 )
 
 // Command is `nport daemon`, also started as `sshnpd`.
@@ -20,7 +21,7 @@ var Command = &cli.Command{
 	Description: "The daemon keeps one outbound connection to its relay. When a manager asks, it checks the\n" +
 		"target against its policy (--permit-open, or the [[daemon.policy]] rules of the config file),\n" +
 		"dials it and the rendezvous, and carries the encrypted tunnel. SIGHUP reads the config again.",
-	Flags:  append(append(daemonFlags(), relayclient.Flags()...), config.CommonFlags()...),
+	Flags:  append(append(append(daemonFlags(), status.Flags()...), relayclient.Flags()...), config.CommonFlags()...),
 	Action: runCommand,
 }
 

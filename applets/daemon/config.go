@@ -6,7 +6,9 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/nport/nport/core/metrics"
 	"github.com/nport/nport/core/relayclient"
+	"github.com/nport/nport/core/status"
 )
 
 // Config is one daemon: the settings of `nport daemon`, each with the flag
@@ -14,6 +16,7 @@ import (
 // config file.
 type Config struct {
 	relayclient.Settings
+	status.Endpoint
 
 	// Atsign is the daemon's identity; its key is created in the home on
 	// first start.
@@ -71,6 +74,9 @@ type Config struct {
 	// follow; live sessions keep what they were granted.
 	Reload   func() (Config, error) `toml:"-"`
 	ReloadOn <-chan os.Signal       `toml:"-"`
+
+	// obs counts for --metrics; Run sets it.
+	obs *metrics.Registry
 }
 
 // DefaultDevice is the device name when none is given.

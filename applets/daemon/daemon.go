@@ -15,7 +15,9 @@ import (
 
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/logging"
+	"github.com/nport/nport/core/metrics"
 	"github.com/nport/nport/core/relayclient"
+	"github.com/nport/nport/core/status"
 	"github.com/nport/nport/wire"
 )
 
@@ -26,6 +28,7 @@ type daemon struct {
 	policy   atomic.Pointer[policy] // the policy in force, replaced by reloads
 	keysMu   sync.Mutex             // one authorized_keys change at a time
 	relay    *relayclient.Client
+	obs      *metrics.Registry // nil when --metrics is off
 	sessions sync.WaitGroup
 	started  time.Time // for the uptime a ping is told
 }
@@ -34,6 +37,13 @@ type daemon struct {
 // needed. It returns early only for what no retry can mend: a bad setting,
 // a relay whose key changed, a name bound to another key.
 func Run(ctx context.Context, cfg Config) error {
+	// Before the relay client, which holds the state file from New to Run.
+	cfg.obs = newRegistry(cfg)
+	stopStatus, err := status.Start(ctx, cfg.Endpoint, cfg.obs, cfg.Logger)
+	if err != nil {
+		return err
+	}
+	defer stopStatus()
 	d, err := newDaemon(cfg)
 	if err != nil {
 		return err
@@ -76,6 +86,7 @@ func newDaemon(cfg Config) (*daemon, error) {
 	if cfg.EphemeralPermissions != "" {
 		d.log.Info("--ephemeral-permissions has no effect: nport installs no throw-away ssh keys, its tunnels have keys of their own")
 	}
+	d.obs = cfg.obs
 	id, err := loadIdentity(cfg.Keys(cfg.Home), name, d.log)
 	if err != nil {
 		return nil, err
@@ -87,6 +98,7 @@ func newDaemon(cfg Config) (*daemon, error) {
 		Logger:    d.log,
 		Accept:    d.isManager,
 		StateFile: StateFile(cfg.Home, name, cfg.Device),
+		Metrics:   d.obs,
 	})
 	return d, err
 }

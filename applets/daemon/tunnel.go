@@ -45,6 +45,8 @@ type accepted struct {
 	cipher  record.Cipher // chosen among the client's offer
 	single  bool          // one connection, carried as the record stream
 	udp     bool          // datagrams, each stream a flow (udp.go)
+	from    identity.Name // the manager who asked
+	asked   time.Time     // when the request came, for the set-up time
 }
 
 // errOtherDevice is a request meant for a daemon of the same identity with
@@ -61,6 +63,7 @@ func (d *daemon) tunnel(ctx context.Context, in relayclient.Incoming) {
 	switch {
 	case errors.As(err, &r):
 		log.Info("refused a tunnel request", "code", r.code, "reason", r.message)
+		d.obs.Refuse(r.code, "", string(in.From), r.message)
 		d.answer(ctx, in, wire.MsgRefusal, wire.RefusalBody{Code: r.code, Message: r.message})
 		return
 	case err != nil:
@@ -100,7 +103,8 @@ func (d *daemon) check(ctx context.Context, in relayclient.Incoming) (accepted, 
 	if body.Device != d.cfg.Device {
 		return accepted{}, errOtherDevice
 	}
-	req := accepted{target: body.Target, rvAddr: body.Rendezvous, sshKey: body.SSHPublicKey, cipher: record.Choose(body.Ciphers), single: body.Streams == 1}
+	req := accepted{target: body.Target, rvAddr: body.Rendezvous, sshKey: body.SSHPublicKey, cipher: record.Choose(body.Ciphers), single: body.Streams == 1,
+		from: in.From, asked: time.Now()}
 	var err error
 	if req.udp, err = parseProtocol(body.Protocol); err != nil {
 		return req, err
@@ -149,7 +153,10 @@ func (d *daemon) join(ctx context.Context, sid session.ID, req accepted, eph ide
 		return err
 	}
 	defer tun.Close()
-	return tun.ServeTargets(ctx, func(ctx context.Context) (net.Conn, error) { return d.dial(ctx, req) })
+	live := d.startSession(sid, req, tun)
+	err = tun.ServeTargets(ctx, func(ctx context.Context) (net.Conn, error) { return d.dial(ctx, req) })
+	live.End(tunnel.Reason(err))
+	return err
 }
 
 func (d *daemon) answer(ctx context.Context, in relayclient.Incoming, t wire.MessageType, body any) {

@@ -6,6 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/nport/nport/core/config"
+	"github.com/nport/nport/core/status"
 )
 
 // Command is `nport relay`.
@@ -16,7 +17,7 @@ var Command = &cli.Command{
 		"proves its key (HOME/keys/@relay.key, made on first start), checks each identity's, binds\n" +
 		"names to keys under its claim policy (HOME/relay/relay.db), and routes sealed envelopes\n" +
 		"it cannot read, keeping them on disk for identities that are offline. See docs/relay.md.",
-	Flags:  append(config.CommonFlags(), flags()...),
+	Flags:  append(append(config.CommonFlags(), flags()...), status.Flags()...),
 	Action: run,
 	Subcommands: []*cli.Command{
 		{

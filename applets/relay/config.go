@@ -13,12 +13,15 @@ import (
 	"github.com/nport/nport/core/admission"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/relayconn"
+	"github.com/nport/nport/core/status"
 	"github.com/nport/nport/wire"
 )
 
 // Config is one relay. The toml tags are the flag names, and the keys of
 // the [relay] section of the config file.
 type Config struct {
+	status.Endpoint
+
 	Listen           string        `toml:"listen"`
 	TLSCert          string        `toml:"tls-cert"`
 	TLSKey           string        `toml:"tls-key"`

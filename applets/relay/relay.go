@@ -26,6 +26,7 @@ import (
 	"github.com/nport/nport/applets/relay/store"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/logging"
+	"github.com/nport/nport/core/status"
 )
 
 // Run runs a relay until ctx is cancelled, then closes the listener and
@@ -68,7 +69,19 @@ func Run(ctx context.Context, cfg Config) error {
 	} else {
 		defer sock.Close()
 	}
+	reg := newRegistry(cfg, ln.Addr().String())
+	if reg != nil {
+		b.router = observed{Router: b.router, obs: reg}
+	}
 	s := newServer(cfg, id, b, policy)
+	s.obs = reg
+	gauges(reg, b.names, s.budget, s.gate)
+	stopStatus, err := status.Start(ctx, cfg.Endpoint, reg, cfg.Logger)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("relay: %w", err)
+	}
+	defer stopStatus()
 	lost := s.closeAll
 	b.onLost.Store(&lost)
 	if b.housekeep != nil {

@@ -10,6 +10,7 @@ import (
 // send routes a Send, and answers with its fate if asked.
 func (p *peer) send(c *relayconn.Conn, f wire.Send) error {
 	result := p.route(f)
+	p.s.obs.Inc(messageResult(result))
 	if f.SendID == 0 {
 		return nil
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/nport/nport/applets/relay/route"
 	"github.com/nport/nport/core/admission"
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/metrics"
 	"github.com/nport/nport/core/relayconn"
 	"github.com/nport/nport/wire"
 )
@@ -34,7 +35,8 @@ type server struct {
 	buckets   *buckets
 	budget    *fair.Budget // bytes waiting for all connections together
 	accept    relayconn.ServerConfig
-	gate      *admission.Gate // the sockets in their handshake
+	gate      *admission.Gate   // the sockets in their handshake
+	obs       *metrics.Registry // nil when --metrics is off
 
 	conns     atomic.Int64  // sockets open, in the handshake or live
 	rejecters chan struct{} // bounds the goroutines that refuse sockets past the limit
@@ -126,15 +128,18 @@ func (s *server) acceptLoop(ctx context.Context, ln net.Listener) error {
 func (s *server) admit(ctx context.Context, nc net.Conn) {
 	if s.conns.Add(1) > int64(s.cfg.MaxConnections) {
 		s.conns.Add(-1)
+		s.obs.Refuse(wire.RefuseLimit.String(), "max-connections", nc.RemoteAddr().String(), "connection limit reached")
 		s.reject(ctx, nc)
 		return
 	}
 	t, err := s.gate.Admit(nc)
 	if err != nil {
 		s.conns.Add(-1)
+		s.obs.Inc(connRefused)
 		s.log.Debug("socket refused", "remote", nc.RemoteAddr().String(), "err", err)
 		return
 	}
+	s.obs.Inc(connAccepted)
 	s.track(nc)
 	s.wg.Go(func() {
 		defer s.conns.Add(-1)
@@ -171,11 +176,14 @@ func (s *server) handle(ctx context.Context, nc net.Conn, t *admission.Ticket) {
 	cfg.Progress = t.Touch
 	cfg.Claim = func(cl relayconn.Claim) error {
 		if err := s.routable(); err != nil {
+			s.obs.Refuse("unavailable", "", string(cl.Name), err.Error())
 			return err
 		}
 		if err := s.claims.Claim(cl); err != nil {
+			s.refusedClaim(cl, err)
 			return err // a refusal the policy has logged
 		}
+		s.obs.Inc(claimOK)
 		// Proved and claimed: no longer a stranger's socket to shed, and
 		// done before Welcome, so a welcomed client never counts.
 		t.Done()
@@ -190,6 +198,7 @@ func (s *server) handle(ctx context.Context, nc net.Conn, t *admission.Ticket) {
 			p.release()
 			p.requeue()
 		}
+		s.obs.Inc(handshakeResult(t.Shed()))
 		switch {
 		case t.Shed():
 			s.log.Debug("socket shed: too many handshakes in progress", "remote", nc.RemoteAddr().String())
@@ -198,6 +207,7 @@ func (s *server) handle(ctx context.Context, nc net.Conn, t *admission.Ticket) {
 		}
 		return
 	}
+	s.obs.Inc(handshakeOK)
 	p.run(c)
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/nport/nport/applets/rendezvous/pairing"
 	"github.com/nport/nport/core/config"
 	"github.com/nport/nport/core/relayclient"
+	"github.com/nport/nport/core/status"
 )
 
 // Flag names, equal to the toml keys of Config.
@@ -59,7 +60,7 @@ func flags() []cli.Flag {
 		&cli.DurationFlag{Name: FlagSessionTTL, Usage: "how long a session waits for both parties", DefaultText: "30s", EnvVars: config.Env(FlagSessionTTL), Category: cat},
 		&cli.BoolFlag{Name: FlagSnoop, Aliases: []string{"s"}, Usage: "debug: log the first bytes of each session in hex, and copy through memory instead of splice", EnvVars: config.Env(FlagSnoop), Category: cat},
 	}
-	own = append(own, relayclient.Flags()...)
+	own = append(append(own, status.Flags()...), relayclient.Flags()...)
 	return append(own, config.CommonFlags()...)
 }
 

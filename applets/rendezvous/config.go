@@ -12,6 +12,7 @@ import (
 	"github.com/nport/nport/applets/rendezvous/pairing"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/relayclient"
+	"github.com/nport/nport/core/status"
 )
 
 // DefaultListen is where the rendezvous accepts the parties' sockets.
@@ -21,6 +22,7 @@ const DefaultListen = ":7021"
 // without one are for programs that run the rendezvous in-process.
 type Config struct {
 	relayclient.Settings
+	status.Endpoint
 
 	// Atsign is the rendezvous's identity; its key is created in the home
 	// on first start.

@@ -12,6 +12,7 @@ import (
 	"github.com/nport/nport/applets/rendezvous/pairing"
 	"github.com/nport/nport/core/buildinfo"
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/metrics"
 	"github.com/nport/nport/core/relayclient"
 	"github.com/nport/nport/core/seal"
 	"github.com/nport/nport/core/session"
@@ -38,6 +39,7 @@ type control struct {
 	// maxSessions and perIdentity are the limits, for refusals.
 	maxSessions, perIdentity int
 	log                      *slog.Logger
+	obs                      *metrics.Registry // nil when --metrics is off
 }
 
 // run answers messages until the relay client stops, then waits for the
@@ -92,34 +94,36 @@ func (c *control) allowed(from identity.Name) bool {
 // sessionAnswer opens the session asked for, or says why not.
 func (c *control) sessionAnswer(in relayclient.Incoming) (wire.Message, error) {
 	sid := session.ID(in.Msg.Session)
-	refuse := func(code, msg string) (wire.Message, error) {
+	refuse := func(code, limit, msg string) (wire.Message, error) {
+		c.obs.Refuse(code, limit, string(in.From), msg)
 		c.log.Info("session refused", "session", sid.Short(), "requester", in.From, "code", code, "why", msg)
 		return seal.NewMessage(wire.MsgRefusal, sid, wire.RefusalBody{Code: code, Message: msg})
 	}
 	if !c.allowed(in.From) {
-		return refuse(wire.RefusalUnauthorized, fmt.Sprintf("%s is not a manager of rendezvous %s: ask its operator to add it with --manager", in.From, c.name))
+		return refuse(wire.RefusalUnauthorized, "", fmt.Sprintf("%s is not a manager of rendezvous %s: ask its operator to add it with --manager", in.From, c.name))
 	}
 	var req wire.SessionRequest
 	if err := wire.DecodeBody(in.Msg, &req); err != nil {
-		return refuse(wire.RefusalBadRequest, err.Error())
+		return refuse(wire.RefusalBadRequest, "", err.Error())
 	}
 	if _, err := identity.ParseName(req.To); err != nil {
-		return refuse(wire.RefusalBadRequest, fmt.Sprintf("session request: to: %v", err))
+		return refuse(wire.RefusalBadRequest, "", fmt.Sprintf("session request: to: %v", err))
 	}
 	g, err := c.srv.Open(sid, in.From)
 	switch {
 	case errors.Is(err, pairing.ErrZeroID):
-		return refuse(wire.RefusalBadRequest, "session request without a session id: set a fresh random one")
+		return refuse(wire.RefusalBadRequest, "", "session request without a session id: set a fresh random one")
 	case errors.Is(err, pairing.ErrInUse):
-		return refuse(wire.RefusalBadRequest, fmt.Sprintf("session %s is in use: use a fresh id for each session", sid.Short()))
+		return refuse(wire.RefusalBadRequest, "", fmt.Sprintf("session %s is in use: use a fresh id for each session", sid.Short()))
 	case errors.Is(err, pairing.ErrIdentityFull):
-		return refuse(wire.RefusalLimit, fmt.Sprintf("%s holds %d sessions here, the most allowed: end one, or try again later", in.From, c.perIdentity))
+		return refuse(wire.RefusalLimit, FlagMaxPerIdentity, fmt.Sprintf("%s holds %d sessions here, the most allowed: end one, or try again later", in.From, c.perIdentity))
 	case errors.Is(err, pairing.ErrLimit):
-		return refuse(wire.RefusalLimit, fmt.Sprintf("rendezvous %s holds %d sessions, the most allowed: try again later", c.name, c.maxSessions))
+		return refuse(wire.RefusalLimit, FlagMaxSessions, fmt.Sprintf("rendezvous %s holds %d sessions, the most allowed: try again later", c.name, c.maxSessions))
 	case err != nil:
-		return refuse(wire.RefusalInternal, err.Error())
+		return refuse(wire.RefusalInternal, "", err.Error())
 	}
 	c.log.Info("session granted", "session", sid.Short(), "requester", in.From, "to", req.To, "device", req.Device)
+	c.obs.Expect(sid, metrics.Parties{Client: string(in.From), Daemon: req.To, Device: req.Device})
 	return seal.NewMessage(wire.MsgSessionGrant, sid, wire.SessionGrant{
 		Address:       c.address,
 		ClientToken:   wire.Encode32(g.Client.Raw()),

@@ -18,6 +18,7 @@ import (
 	"github.com/nport/nport/applets/rendezvous/pairing"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/relayclient"
+	"github.com/nport/nport/core/status"
 	"github.com/nport/nport/wire"
 )
 
@@ -57,8 +58,16 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (is another rendezvous running? pick another port with --listen)", cfg.Listen, err)
 	}
+	reg := newRegistry(cfg, name, ln.Addr().String())
+	stopStatus, err := status.Start(ctx, cfg.Endpoint, reg, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopStatus()
 	// Made once nothing else can fail: only its Run closes its state file.
 	rc, err := relayclient.New(relayclient.Config{
+		Metrics:   reg,
 		Settings:  cfg.Settings,
 		Identity:  id,
 		Home:      cfg.Home,
@@ -83,8 +92,11 @@ func Run(ctx context.Context, cfg Config) error {
 		IdleTimeout:            cfg.IdleTimeout,
 		Snoop:                  cfg.Snoop,
 		Logger:                 log,
+		Metrics:                reg,
 	})
-	ctl := &control{rc: rc, srv: srv, address: ready.Address, name: name, managers: managers, log: log,
+	reg.Gate(srv.Handshakes)
+	reg.Gauge("nport_sessions_pending", func() float64 { return float64(srv.Len() - srv.Live()) })
+	ctl := &control{rc: rc, srv: srv, address: ready.Address, name: name, managers: managers, log: log, obs: reg,
 		maxSessions: cfg.MaxSessions, perIdentity: cfg.MaxSessionsPerIdentity}
 	return serve(ctx, cfg, rc, srv, ln, ctl, ready)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/nport/nport/core/backoff"
 	"github.com/nport/nport/core/dialer"
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/metrics"
 	"github.com/nport/nport/core/relayconn"
 	"github.com/nport/nport/core/replaystate"
 	"github.com/nport/nport/core/seal"
@@ -78,6 +79,8 @@ type Config struct {
 	// ReplayWindow is the freshness window of received messages
 	// (seal.DefaultWindow if 0).
 	ReplayWindow time.Duration
+	// Metrics counts the reconnections; nil counts nothing.
+	Metrics *metrics.Registry
 	// Backoff spaces reconnections (backoff's defaults if zero).
 	Backoff backoff.Policy
 	// HandshakeTimeout bounds each dial and handshake

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/metrics"
 	"github.com/nport/nport/core/seal"
 	"github.com/nport/nport/wire"
 )
@@ -135,9 +136,11 @@ func (c *Client) deliver(in Incoming) {
 	case c.inbox <- in:
 	default:
 		if in.Msg.Type.IsRequest() {
+			c.cfg.Metrics.Refuse(wire.RefusalBusy, "inbox", string(in.From), "too many requests at once: ask again shortly")
 			c.tellBusy(in)
 			return
 		}
+		c.cfg.Metrics.Inc(metrics.InboxDrops)
 		c.log.Warn("dropped a message: the inbox is full (messages arrive faster than they are handled)", "from", in.From, "type", in.Msg.Type)
 	}
 }

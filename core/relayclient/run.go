@@ -9,6 +9,7 @@ import (
 	"github.com/nport/nport/core/backoff"
 	"github.com/nport/nport/core/dialer"
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/metrics"
 	"github.com/nport/nport/core/relayconn"
 	"github.com/nport/nport/wire"
 )
@@ -80,6 +81,7 @@ func (c *Client) run(ctx context.Context) error {
 				delay = min(delay, dials.Next())
 			}
 			c.log.Warn("cannot connect to the relay", "err", err, "retry_in", delay.Round(time.Millisecond))
+			c.cfg.Metrics.Inc(metrics.Reconnects)
 			if err := sleep(ctx, delay); err != nil {
 				return err
 			}
@@ -100,6 +102,7 @@ func (c *Client) run(ctx context.Context) error {
 		b.Ended(time.Since(up))
 		delay := b.Next()
 		c.log.Warn("lost the relay connection", "err", err, "up_for", time.Since(up).Round(time.Second), "retry_in", delay.Round(time.Millisecond))
+		c.cfg.Metrics.Inc(metrics.Reconnects)
 		if err := sleep(ctx, delay); err != nil {
 			return err
 		}

@@ -37,6 +37,9 @@ func (s *Server) serveConn(ctx context.Context, c net.Conn, t *admission.Ticket)
 	if r == nil {
 		e, first, r = s.admit(h, p)
 	}
+	if r == nil {
+		s.cfg.Metrics.Inc(handshakeOK)
+	}
 	if r != nil {
 		s.logRefusal(p, r)
 		p.stop()
@@ -99,6 +102,7 @@ func (s *Server) logRefusal(p *party, r *refusal) {
 		code = "none"
 	}
 	s.log.Log(context.Background(), level, "socket refused", "remote", p.remote, "code", code, "why", r.msg)
+	s.cfg.Metrics.Refuse(code, "", p.remote, r.msg)
 }
 
 // wait holds the first party's socket until the second comes, the session

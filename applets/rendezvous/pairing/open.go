@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/metrics"
 	"github.com/nport/nport/core/session"
 	"github.com/nport/nport/wire"
 )
@@ -60,6 +61,7 @@ type entry struct {
 	first   *party // the party that came first, waiting
 	second  *party // the party that joined it
 	opened  time.Time
+	live    *metrics.Session // once paired; nil when nothing counts
 }
 
 // party is one admitted socket.
@@ -118,6 +120,7 @@ func (s *Server) expire(e *entry) {
 		wake(e.first.conn)
 		return
 	}
+	s.cfg.Metrics.Inc(unpairedExpired)
 	s.log.Info("session ended unpaired", "session", e.id.Short(), "requester", e.owner, "why", "expired, no party came")
 }
 

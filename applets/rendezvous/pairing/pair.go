@@ -29,6 +29,7 @@ func (s *Server) pair(ctx context.Context, e *entry) {
 		_ = client.conn.Close()
 		_ = daemon.conn.Close()
 		s.remove(e)
+		s.cfg.Metrics.Inc(unpairedFailed)
 		s.log.Info("session ended unpaired", "session", e.id.Short(), "requester", e.owner, "why", err)
 		return
 	}
@@ -37,6 +38,7 @@ func (s *Server) pair(ctx context.Context, e *entry) {
 	start := time.Now()
 	stats, err := s.bridge(ctx, e, client.conn, daemon.conn)
 	s.remove(e)
+	e.live.End(endReason(ctx, err))
 	s.log.Info("session ended", "session", e.id.Short(), "requester", e.owner,
 		"client_to_daemon", stats.AToB, "daemon_to_client", stats.BToA, "spliced", stats.Spliced,
 		"duration", time.Since(start).Round(time.Millisecond), "err", err)
@@ -61,10 +63,10 @@ func sendPaired(p *party, timeout time.Duration) error {
 func (s *Server) bridge(ctx context.Context, e *entry, client, daemon net.Conn) (bridge.Stats, error) {
 	cfg := bridge.Config{Pool: s.cfg.Pool, IdleTimeout: s.cfg.IdleTimeout, AName: "client", BName: "daemon"}
 	if !s.cfg.Snoop {
-		return bridge.Join(ctx, cfg, client, daemon)
+		return s.run(ctx, e, bridge.New(cfg, client, daemon))
 	}
 	sc, sd := &snoopConn{Conn: client}, &snoopConn{Conn: daemon}
-	stats, err := bridge.Join(ctx, cfg, sc, sd)
+	stats, err := s.run(ctx, e, bridge.New(cfg, sc, sd))
 	s.log.Warn("snoop", "session", e.id.Short(),
 		"client_to_daemon", stats.AToB, "client_to_daemon_head", sc.hex(),
 		"daemon_to_client", stats.BToA, "daemon_to_client_head", sd.hex())

@@ -18,6 +18,7 @@ import (
 	"github.com/nport/nport/core/admission"
 	"github.com/nport/nport/core/bridge"
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/metrics"
 	"github.com/nport/nport/core/session"
 )
 
@@ -74,6 +75,8 @@ type Config struct {
 	Pool *bridge.Pool
 	// Logger receives the server's events; nil discards them.
 	Logger *slog.Logger
+	// Metrics counts the sessions and sockets; nil counts nothing.
+	Metrics *metrics.Registry
 }
 
 // withDefaults fills in the zero fields of c; the gate fills in those of
