@@ -32,8 +32,11 @@ func DefaultPath(home string) string { return filepath.Join(home, FileName) }
 
 // LoadSection decodes the [section] table of the TOML file at path into dst.
 // A missing file is not an error when optional is true (the default path);
-// a named file that is missing is. Keys the applet does not know are refused,
-// since a misspelt key silently ignored is a setting that never applies.
+// a named file that is missing is. What the applet cannot use is refused,
+// since a setting silently ignored is a setting that never applies: a key
+// it does not know, a section no applet reads, a key outside any section,
+// a duration without a unit. The section may go by its NoPorts name
+// ([sshnpd] for [daemon]; see SectionFor).
 func LoadSection(path, section string, optional bool, dst any) error {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) && optional {
@@ -47,16 +50,27 @@ func LoadSection(path, section string, optional bool, dst any) error {
 	if err != nil {
 		return fmt.Errorf("config %s: %w", path, err)
 	}
-	prim, ok := file[section]
+	used, err := sections(path, md)
+	if err != nil {
+		return err
+	}
+	name, ok := used[section]
 	if !ok {
 		return nil
 	}
-	if err := md.PrimitiveDecode(prim, dst); err != nil {
-		return fmt.Errorf("config %s, section [%s]: %w", path, section, err)
+	var raw map[string]map[string]any
+	if _, err := toml.Decode(string(data), &raw); err != nil {
+		return fmt.Errorf("config %s: %w", path, err)
 	}
-	if unknown := undecodedIn(md, section); len(unknown) > 0 {
+	if err := checkDurations(raw[name], dst); err != nil {
+		return fmt.Errorf("config %s, section [%s]: %w", path, name, err)
+	}
+	if err := md.PrimitiveDecode(file[name], dst); err != nil {
+		return fmt.Errorf("config %s, section [%s]: %w", path, name, err)
+	}
+	if unknown := undecodedIn(md, name); len(unknown) > 0 {
 		return fmt.Errorf("config %s, section [%s]: unknown keys %s (see `nport %s --help` for the settings)",
-			path, section, strings.Join(unknown, ", "), section)
+			path, name, strings.Join(unknown, ", "), section)
 	}
 	return nil
 }

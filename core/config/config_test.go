@@ -85,6 +85,7 @@ func TestResolveLayers(t *testing.T) {
 		{"repeated and comma lists", "", nil, []string{"-m", "@a", "-m", "@b,@c", "--hide"}, testConfig{Device: "default", Port: 22, Hide: true, Managers: []string{"@a", "@b", "@c"}}},
 		{"embedded from file", writeFile(t, "[daemon]\nrelay = \"r:1\"\n"), nil, nil, testConfig{shared: shared{Relay: "r:1"}, Device: "default", Port: 22}},
 		{"embedded from env", "", map[string]string{"NPORT_RELAY": "r:2"}, nil, testConfig{shared: shared{Relay: "r:2"}, Device: "default", Port: 22}},
+		{"NoPorts name of the section", writeFile(t, "[sshnpd]\ndevice = \"pi\"\nidle-timeout = \"0\"\n[sshnp]\ndevice = \"other\"\n"), nil, nil, testConfig{Device: "pi", Port: 22}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,6 +108,15 @@ func TestResolveRefusals(t *testing.T) {
 		{"bad toml", writeFile(t, "[daemon\n"), "config "},
 		{"wrong type", writeFile(t, "[daemon]\nlocal-sshd-port = \"x\"\n"), "section [daemon]"},
 		{"named file missing", filepath.Join(t.TempDir(), "none.toml"), "read config"},
+		{"duration as an integer", writeFile(t, "[daemon]\nidle-timeout = 5\n"), `section [daemon]: idle-timeout = 5 has no unit: write idle-timeout = "5s"`},
+		{"duration as a float", writeFile(t, "[daemon]\nidle-timeout = 1.5\n"), `idle-timeout = "1.5s"`},
+		{"duration without a unit", writeFile(t, "[daemon]\nidle-timeout = \"90\"\n"), `idle-timeout = "90" is not a duration: write it with a unit, as idle-timeout = "90s"`},
+		{"duration of an alias", writeFile(t, "[sshnpd]\nidle-timeout = 5\n"), `section [sshnpd]: idle-timeout = 5 has no unit`},
+		{"unknown section", writeFile(t, "[deamon]\ndevice = \"x\"\n"), "unknown section [deamon]: the sections are [client], [daemon], [keys], [relay], [rendezvous], [tunnel]; or the NoPorts names [sshnp] for [client], [sshnpd] for [daemon], [srvd] for [rendezvous], [npt] for [tunnel]"},
+		{"unknown section of another applet's file", writeFile(t, "[daemon]\n[sshnp_config]\n"), "unknown section [sshnp_config]"},
+		{"a section and its alias", writeFile(t, "[daemon]\ndevice = \"a\"\n[sshnpd]\ndevice = \"b\"\n"), "[daemon] and [sshnpd] are the same section, the daemon's: keep one"},
+		{"key outside any section", writeFile(t, "relay = \"r:1\"\n[daemon]\n"), "relay is outside any section: put it under the section of the applet it is for"},
+		{"array of tables", writeFile(t, "[[daemon]]\ndevice = \"x\"\n"), "daemon is outside any section"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
