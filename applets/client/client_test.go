@@ -81,6 +81,7 @@ func TestConfigRefusals(t *testing.T) {
 	}{
 		{"no from", func(c *Config) { c.To = "@d" }, "--from"},
 		{"bad to", func(c *Config) { c.From, c.To = "@a", "d" }, "--to"},
+		{"bad device", func(c *Config) { c.From, c.To, c.Device = "@a", "@d", "My Device!" }, `--device: bad device name "My Device!"`},
 		{"bad srvd", func(c *Config) { c.From, c.To, c.Srvd = "@a", "@d", "" }, "--srvd"},
 		{"no relay", func(c *Config) { c.From, c.To = "@a", "@d" }, "relay"},
 	}

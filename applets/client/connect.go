@@ -108,6 +108,9 @@ func newConnector(cfg Config) (*connector, error) {
 			return nil, fmt.Errorf("%s: %w", n.flag, err)
 		}
 	}
+	if err := identity.CheckDevice(cfg.Device); err != nil {
+		return nil, fmt.Errorf("--device: %w", err)
+	}
 	if c.srvds, err = parseNames(cfg.Srvd); err != nil {
 		return nil, fmt.Errorf("--srvd: %w", err)
 	}

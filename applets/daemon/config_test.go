@@ -21,6 +21,7 @@ func TestNewDaemonRefusals(t *testing.T) {
 		{"bad atsign", func(c *Config) { c.Atsign = "dev" }, "--atsign"},
 		{"no manager", func(c *Config) { c.Managers = nil }, "--manager"},
 		{"bad manager", func(c *Config) { c.Managers = []string{"alice"} }, "--manager"},
+		{"bad device", func(c *Config) { c.Device = "My Device!" }, `--device: bad device name "My Device!": want 1 to 36 of a-z, 0-9 and _, such as "my_device"`},
 		{"bad permit", func(c *Config) { c.PermitOpen = []string{"nohost"} }, "permit-open"},
 	}
 	for _, tt := range tests {

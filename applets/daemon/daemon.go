@@ -74,6 +74,9 @@ func newDaemon(cfg Config) (*daemon, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--atsign: %w", err)
 	}
+	if err := identity.CheckDevice(cfg.Device); err != nil {
+		return nil, fmt.Errorf("--device: %w", err)
+	}
 	p, err := newPolicy(cfg)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -18,15 +19,18 @@ type Name string
 // can never be two identities.
 func ParseName(s string) (Name, error) {
 	rest, ok := strings.CutPrefix(s, "@")
-	if !ok || rest == "" || len(rest) > MaxNameLen {
-		return "", fmt.Errorf("identity: bad name %q: want \"@\" then 1 to %d of a-z, 0-9, _ or -", s, MaxNameLen)
+	ok = ok && rest != "" && len(rest) <= MaxNameLen
+	for i := 0; ok && i < len(rest); i++ {
+		ok = nameByte(rest[i])
 	}
-	for i := 0; i < len(rest); i++ {
-		if !nameByte(rest[i]) {
-			return "", fmt.Errorf("identity: bad name %q: want \"@\" then 1 to %d of a-z, 0-9, _ or - (found %q)", s, MaxNameLen, rest[i])
-		}
+	if ok {
+		return Name(s), nil
 	}
-	return Name(s), nil
+	msg := fmt.Sprintf("identity: bad name %q: want \"@\" then 1 to %d of a-z, 0-9, _ or -", s, MaxNameLen)
+	if fix := plainName(strings.TrimLeft(s, "@"), nameByte, MaxNameLen); fix != "" {
+		msg += fmt.Sprintf(", such as %q", "@"+fix)
+	}
+	return "", errors.New(msg)
 }
 
 // nameByte reports whether c may appear after the "@" of a name.

@@ -33,9 +33,33 @@ func TestParseName(t *testing.T) {
 			if err != nil && !strings.Contains(err.Error(), "a-z, 0-9, _ or -") {
 				t.Errorf("got error %q, want it to state the rule", err)
 			}
+			if _, fix, found := strings.Cut(errString(err), "such as "); found {
+				if _, err := ParseName(strings.Trim(fix, `"`)); err != nil {
+					t.Errorf("the suggestion %s is refused: %v", fix, err)
+				}
+			}
 			if err == nil && n.String() != tt.in {
 				t.Errorf("got String() %q, want %q", n.String(), tt.in)
 			}
 		})
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func TestParseNameSuggests(t *testing.T) {
+	for in, want := range map[string]string{
+		"alice":      `such as "@alice"`,
+		"@Garage Pi": `such as "@garage_pi"`,
+		"@@bob":      `such as "@bob"`,
+	} {
+		if _, err := ParseName(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseName(%q): got %v, want it to suggest %s", in, err, want)
+		}
 	}
 }
