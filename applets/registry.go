@@ -7,6 +7,8 @@ import (
 	"sort"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/nport/nport/applets/install"
 )
 
 // Applet is one role of the nport binary.
@@ -23,20 +25,24 @@ type Applet struct {
 type Registry struct {
 	byName map[string]Applet
 	names  []string
+	links  []string
 }
 
-// NewRegistry registers the given applets. It panics on a duplicate name,
-// as that is a programming error caught by the first test run.
+// NewRegistry registers the given applets, and `install`, which links
+// their link names to the binary. It panics on a duplicate name, as that
+// is a programming error caught by the first test run.
 func NewRegistry(list ...Applet) *Registry {
 	r := &Registry{byName: map[string]Applet{}}
-	for _, a := range list {
+	for _, a := range append(list, Applet{Command: install.Command(r.Links)}) {
 		r.add(a.Command.Name, a)
 		r.names = append(r.names, a.Command.Name)
 		for _, l := range a.Links {
 			r.add(l, a)
+			r.links = append(r.links, l)
 		}
 	}
 	sort.Strings(r.names)
+	sort.Strings(r.links)
 	return r
 }
 
@@ -52,6 +58,10 @@ func (r *Registry) Lookup(name string) (Applet, bool) {
 	a, ok := r.byName[name]
 	return a, ok
 }
+
+// Links lists the link names, sorted: the names `nport install` links
+// to the binary.
+func (r *Registry) Links() []string { return append([]string(nil), r.links...) }
 
 // Names lists the applet names, sorted.
 func (r *Registry) Names() []string { return append([]string(nil), r.names...) }

@@ -51,7 +51,7 @@ func TestDispatch(t *testing.T) {
 		{"link name with .exe", []string{`sshnp.exe`}, []string{"client "}, 0, ""},
 		{"applet name as argv0", []string{"relay"}, []string{"relay "}, 0, ""},
 		{"first argument", []string{"nport", "client", "a", "b"}, []string{"client a b"}, 0, ""},
-		{"unknown applet", []string{"nport", "bogus"}, nil, ExitUsage, "applets: client, daemon, relay"},
+		{"unknown applet", []string{"nport", "bogus"}, nil, ExitUsage, "applets: client, daemon, install, relay"},
 		{"link names are not applets of nport", []string{"nport", "sshnpd"}, []string{"daemon "}, 0, ""},
 		{"no applet", []string{"nport"}, nil, ExitUsage, ""},
 		{"-h is help where it means nothing else", []string{"nport", "relay", "-h"}, nil, 0, ""},
@@ -87,7 +87,14 @@ func TestDuplicateNamePanics(t *testing.T) {
 
 func TestNamesSorted(t *testing.T) {
 	var ran []string
-	if got, want := testRegistry(&ran).Names(), []string{"client", "daemon", "relay"}; !reflect.DeepEqual(got, want) {
+	if got, want := testRegistry(&ran).Names(), []string{"client", "daemon", "install", "relay"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestLinks(t *testing.T) {
+	var ran []string
+	if got, want := testRegistry(&ran).Links(), []string{"sshnp", "sshnpd"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
