@@ -122,7 +122,7 @@ func newConnector(cfg Config) (*connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.relay, err = relayclient.New(relayclient.Config{Settings: cfg.Settings, Identity: id, Home: cfg.Home, Logger: c.log,
+	c.relay, err = relayclient.New(relayclient.Config{Settings: cfg.Settings, Identity: id, Home: cfg.Home, Logger: c.log.With("identity", c.from),
 		// Only the answers of the two peers of the session matter here.
 		Accept: func(from identity.Name) bool { return from == c.to || slices.Contains(c.srvds, from) },
 	})

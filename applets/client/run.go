@@ -49,6 +49,8 @@ func runStdio(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer s.Close()
+	stop := onHangup(s.Tunnel.Hangup)
+	defer stop()
 	return s.Tunnel.ServeStdio(ctx, cfg.Stdin, cfg.Stdout)
 }
 

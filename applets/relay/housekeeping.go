@@ -33,7 +33,7 @@ func sweep(log *slog.Logger, st *store.Store, now time.Time, nameTTL time.Durati
 		log.Error("database sweep failed; it is tried again in a minute", "err", err)
 	}
 	if n := len(swept.Names); n > 0 {
-		log.Info("names released: not seen for --name-ttl", "count", n, "names", head(swept.Names, 20), "name-ttl", nameTTL)
+		log.Info("names released: not seen for --name-ttl", "count", n, "names", head(swept.Names, 20), "name_ttl", nameTTL)
 	}
 	if swept.Frames > 0 || swept.Invites > 0 {
 		log.Debug("expired messages and invitations removed", "messages", swept.Frames, "invitations", swept.Invites)

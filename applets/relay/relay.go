@@ -90,7 +90,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	addr, key := ln.Addr(), id.Public()
 	fmt.Fprintf(cfg.Out, "nport relay ready: listen=%s key=%s fingerprint=%s\n", addr, key, key.Fingerprint())
-	attrs := append([]any{"listen", addr.String(), "key", key, "tls", cfg.TLSCert != "", "claim-policy", cfg.ClaimPolicy}, b.logAttrs...)
+	attrs := append([]any{"listen", addr.String(), "key", key, "tls", cfg.TLSCert != "", "claim_policy", cfg.ClaimPolicy}, b.logAttrs...)
 	cfg.Logger.Info("relay listening", attrs...)
 	if cfg.Ready != nil {
 		cfg.Ready(addr, key)
@@ -112,7 +112,7 @@ func openStore(cfg Config) (*store.Store, error) {
 	}
 	sweep(cfg.Logger, st, cfg.now(), cfg.NameTTL)
 	frames, size := st.Queued()
-	cfg.Logger.Info("database open", "path", st.Path(), "names", st.Count(), "queued", frames, "queued-bytes", size, "took", time.Since(start).Round(time.Millisecond))
+	cfg.Logger.Info("database open", "path", st.Path(), "names", st.Count(), "queued", frames, "queued_bytes", size, "took", time.Since(start).Round(time.Millisecond))
 	return st, nil
 }
 

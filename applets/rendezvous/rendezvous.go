@@ -71,7 +71,7 @@ func Run(ctx context.Context, cfg Config) error {
 		Settings:  cfg.Settings,
 		Identity:  id,
 		Home:      cfg.Home,
-		Logger:    log,
+		Logger:    log.With("identity", name),
 		Flags:     wire.HelloService,
 		StateFile: StateFile(cfg.Home, name),
 	})

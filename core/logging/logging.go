@@ -36,16 +36,19 @@ func New(w io.Writer, o Options) (*slog.Logger, error) {
 	if o.Verbose {
 		level = slog.LevelDebug
 	}
+	text := &tint.Options{Level: level, TimeFormat: time.TimeOnly, ReplaceAttr: durations(false)}
+	json := &slog.HandlerOptions{Level: level, ReplaceAttr: durations(true)}
 	switch strings.ToLower(o.Format) {
 	case FormatAuto, "":
 		if IsTerminal(w) {
-			return slog.New(tint.NewHandler(w, &tint.Options{Level: level, TimeFormat: time.TimeOnly})), nil
+			return slog.New(tint.NewHandler(w, text)), nil
 		}
-		return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})), nil
+		return slog.New(slog.NewJSONHandler(w, json)), nil
 	case FormatText:
-		return slog.New(tint.NewHandler(w, &tint.Options{Level: level, TimeFormat: time.TimeOnly, NoColor: !IsTerminal(w)})), nil
+		text.NoColor = !IsTerminal(w)
+		return slog.New(tint.NewHandler(w, text)), nil
 	case FormatJSON:
-		return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})), nil
+		return slog.New(slog.NewJSONHandler(w, json)), nil
 	}
 	return nil, fmt.Errorf("unknown log format %q: use auto, text or json", o.Format)
 }

@@ -50,7 +50,10 @@ type Config struct {
 	Identity identity.Identity
 	// Home is the nport home; pins are kept in its known_identities.
 	Home string
-	// Logger receives the connection's events; nil discards them.
+	// Logger receives the connection's events; nil discards them. The
+	// client adds the relay's address to each line; the caller's logger
+	// says whose connection it is ("identity"), as the applet's other
+	// lines do.
 	Logger *slog.Logger
 
 	// QueueLimit bounds the messages held while disconnected

@@ -249,7 +249,7 @@ func (c *Client) install(l *link) {
 		close(c.ready)
 	}
 	c.mu.Unlock()
-	c.log.Info("connected to the relay", "identity", c.cfg.Identity.Name, "addr", c.addrs[c.next], "key", conn.Peer().Fingerprint(),
+	c.log.Info("connected to the relay", "addr", c.addrs[c.next], "key", conn.Peer().Fingerprint(),
 		"keepalive", conn.Welcome().Keepalive())
 	c.flush(l)
 }

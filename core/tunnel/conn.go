@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/nport/nport/core/record"
@@ -40,13 +41,26 @@ func (c *watchedConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Write seals p, noting why the stream ended if it did.
+// Write seals p, noting why the stream ended if it did. In a tunnel of one
+// connection whose peer has ended its direction, a write that finds the
+// peer's socket closed means the peer closed the tunnel after its last
+// word (ssh exits once it has what it wants), not that it was cut.
 func (c *watchedConn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
 	if err != nil && !c.closed.Load() {
-		c.t.fail(err)
+		if c.single && c.peerEnded.Load() && peerGone(err) {
+			c.t.fail(ErrPeerClosed)
+		} else {
+			c.t.fail(err)
+		}
 	}
 	return n, err
+}
+
+// peerGone reports whether a write failed because the other side closed
+// its socket: the rendezvous passes the peer's close on.
+func peerGone(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // Close sends the end-of-stream record and closes the socket. Unlike

@@ -78,7 +78,7 @@ func (t *Tunnel) goHandler(f func()) bool {
 func (t *Tunnel) Done() <-chan struct{} { return t.done }
 
 // Err returns nil while the tunnel runs, and then why it ended: an error
-// wrapping ErrClosed, ErrPeerClosed, ErrIdle, ErrKeepalive,
+// wrapping ErrClosed, ErrPeerClosed, ErrStopped, ErrIdle, ErrKeepalive,
 // record.ErrTampered, record.ErrTruncated or a Serve method's context
 // error.
 func (t *Tunnel) Err() error {

@@ -14,6 +14,11 @@ var (
 	// sent its end-of-stream record.
 	ErrPeerClosed = errors.New("tunnel closed by the other end")
 
+	// ErrStopped means the context of a Serve method ended: the program
+	// was told to stop (Ctrl-C, SIGTERM) or the caller gave up on the
+	// tunnel. It wraps the context's cause.
+	ErrStopped = errors.New("tunnel stopped")
+
 	// ErrIdle means no stream was open and no byte moved for
 	// Options.IdleTimeout.
 	ErrIdle = errors.New("tunnel idle")
@@ -24,9 +29,14 @@ var (
 )
 
 // Clean reports whether a tunnel that ended with err ended as tunnels
-// normally do: closed by either end, or idle. Anything else (a failed
-// integrity check, a cut connection, lost keepalives) is worth telling
-// the person.
+// normally do: closed by either end, stopped, or idle. Anything else (a
+// failed integrity check, a cut connection, lost keepalives) is worth
+// telling the person.
 func Clean(err error) bool {
-	return err == nil || errors.Is(err, ErrClosed) || errors.Is(err, ErrPeerClosed) || errors.Is(err, ErrIdle)
+	for _, normal := range []error{ErrClosed, ErrPeerClosed, ErrStopped, ErrIdle} {
+		if errors.Is(err, normal) {
+			return true
+		}
+	}
+	return err == nil
 }

@@ -150,6 +150,6 @@ func (t *Tunnel) bridge(a, b net.Conn, aName, bName string) {
 // called.
 func (t *Tunnel) endWith(ctx context.Context) (stop func() bool) {
 	return context.AfterFunc(ctx, func() {
-		t.closeWith(fmt.Errorf("tunnel stopped: %w", context.Cause(ctx)))
+		t.closeWith(fmt.Errorf("%w: %w", ErrStopped, context.Cause(ctx)))
 	})
 }

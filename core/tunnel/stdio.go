@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"time"
 
 	"github.com/nport/nport/core/bridge"
 )
@@ -13,6 +14,15 @@ import (
 // r gives goes to the other end, and what comes back is written to w. It
 // returns once both directions have reached EOF, or when ctx ends or the
 // tunnel does, and ends the tunnel: nil after a clean end, else why.
+//
+// Once the reader of w is gone (a write to w fails, or Hangup is called,
+// as ssh ends its ProxyCommand with SIGHUP right after closing its pipes),
+// what r still holds is sent up to its EOF, and what comes back is read
+// and dropped until the other end's EOF, for at most hangupGrace; then
+// the tunnel ends cleanly. ssh is done: its last words must reach the
+// other end, followed by the end-of-stream record, and the socket must
+// not close with bytes unread, which would reset it and cut the other
+// end short.
 //
 // A read of r that never returns (a terminal nobody types into) cannot be
 // interrupted: after an error, ServeStdio returns without waiting for it.
@@ -24,16 +34,12 @@ func (t *Tunnel) ServeStdio(ctx context.Context, r io.Reader, w io.Writer) error
 		t.closeWith(err)
 		return t.result()
 	}
+	out := &outputWatch{w: w, gone: make(chan struct{})}
 	up := make(chan error, 1)
 	go func() { up <- t.copyStdin(s, r) }()
-	err = t.copyStdout(w, s)
-	if err == nil {
-		// The other end is done sending; wait for this one.
-		select {
-		case err = <-up:
-		case <-t.done:
-		}
-	}
+	down := make(chan error, 1)
+	go func() { down <- t.copyStdout(out, s) }()
+	err = t.waitStdio(s, up, down, out.gone)
 	if err == nil {
 		err = ErrClosed
 	}
@@ -43,6 +49,53 @@ func (t *Tunnel) ServeStdio(ctx context.Context, r io.Reader, w io.Writer) error
 	s.Close()
 	t.closeWith(err)
 	return t.result()
+}
+
+// Hangup tells ServeStdio that the reader of its output is gone: it ends
+// the tunnel cleanly once its input has ended, as below.
+func (t *Tunnel) Hangup() { t.hangupOnce.Do(func() { close(t.hangup) }) }
+
+// hangupGrace bounds the end of a ServeStdio whose output's reader is
+// gone: ssh has closed its pipe by then, so the input ends at once, and
+// the other end's EOF comes a round trip later.
+const hangupGrace = time.Second
+
+// waitStdio waits until both directions of s are done or the tunnel has
+// ended, for at most hangupGrace once the output's reader is gone (gone,
+// or t.hangup); it returns nil for a clean end of the copies.
+func (t *Tunnel) waitStdio(s net.Conn, up, down <-chan error, gone <-chan struct{}) error {
+	hangup := (<-chan struct{})(t.hangup)
+	var grace <-chan time.Time
+	for up != nil || down != nil {
+		select {
+		case err := <-up:
+			if err != nil {
+				return err
+			}
+			up = nil
+		case err := <-down:
+			if err != nil {
+				return err
+			}
+			down = nil
+		case <-gone:
+			gone, hangup = nil, nil
+			grace = time.After(hangupGrace)
+		case <-hangup:
+			gone, hangup = nil, nil
+			grace = time.After(hangupGrace)
+		case <-grace:
+			if up != nil {
+				// Input that has not ended is ended here, so the other end
+				// sees this end close, not a cut.
+				_ = s.(interface{ CloseWrite() error }).CloseWrite()
+			}
+			return nil
+		case <-t.done:
+			return nil
+		}
+	}
+	return nil
 }
 
 // copyStdin sends r to the other end, then half-closes the stream so the
@@ -63,6 +116,24 @@ func (t *Tunnel) copyStdout(w io.Writer, s net.Conn) error {
 		return fmt.Errorf("tunnel to stdout: %w", err)
 	}
 	return nil
+}
+
+// outputWatch is ServeStdio's output. Once a write to it fails, its reader
+// is gone: gone is closed, and what comes after is dropped.
+type outputWatch struct {
+	w    io.Writer
+	gone chan struct{}
+	err  error
+}
+
+func (o *outputWatch) Write(p []byte) (int, error) {
+	if o.err != nil {
+		return len(p), nil
+	}
+	if _, o.err = o.w.Write(p); o.err != nil {
+		close(o.gone)
+	}
+	return len(p), nil
 }
 
 // copyPooled copies src to dst through a buffer of the tunnel's pool. The

@@ -29,6 +29,10 @@ type Tunnel struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 
+	// hangup is closed by Hangup: the reader of ServeStdio's output is gone.
+	hangup     chan struct{}
+	hangupOnce sync.Once
+
 	mu    sync.Mutex
 	err   error // the first reason the tunnel ended; later ones are its consequences
 	ended bool  // no handler may start any more
@@ -69,6 +73,8 @@ func New(conn net.Conn, role record.Role, local identity.PrivateKey, peer identi
 		pool: pool,
 		log:  log.With(slog.String("session", id.Short()), slog.String("role", role.String())),
 		done: make(chan struct{}),
+
+		hangup: make(chan struct{}),
 	}
 	t.ctx, t.cancel = context.WithCancelCause(context.Background())
 	watched := &watchedConn{Conn: rec, t: t, single: opts.Single}
