@@ -122,12 +122,17 @@ func newConnector(cfg Config) (*connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.relay, err = relayclient.New(relayclient.Config{Settings: cfg.Settings, Identity: id, Home: cfg.Home, Logger: c.log.With("identity", c.from),
+	c.relay, err = relayclient.New(relayclient.Config{Settings: cfg.Settings, Identity: id, Home: cfg.Home, Logger: c.log.With("identity", c.from), GiveUp: relayGiveUp,
 		// Only the answers of the two peers of the session matter here.
 		Accept: func(from identity.Name) bool { return from == c.to || slices.Contains(c.srvds, from) },
 	})
 	return c, err
 }
+
+// relayGiveUp is how long the client keeps trying a relay that is out of
+// reach for a reason that will not mend by itself (refused, no such host,
+// the proxy's credentials) before it says so: a person is waiting.
+const relayGiveUp = time.Second
 
 // loadIdentity loads --from, creating it on first use: the person then
 // gives the printed line to the device's operator.

@@ -74,14 +74,27 @@ func connectStatus(resp answer, p *proxyURL, addr string) error {
 	case resp.code/100 == 2:
 		return nil
 	case resp.code == statusProxyAuthRequired && !p.hasUser:
-		return fmt.Errorf("proxy %s wants credentials for CONNECT %s: %s (put them in the proxy URL, http://user:pass@host:port, in %s)",
-			p.addr, addr, resp.status, p.source)
+		return &refusal{resp.code, fmt.Sprintf("proxy %s wants credentials for CONNECT %s: %s (put them in the proxy URL, http://user:pass@host:port, in %s)",
+			p.addr, addr, resp.status, p.source)}
 	case resp.code == statusProxyAuthRequired:
-		return fmt.Errorf("proxy %s did not accept the credentials for CONNECT %s: %s (check the user and password in %s)",
-			p.addr, addr, resp.status, p.source)
+		return &refusal{resp.code, fmt.Sprintf("proxy %s did not accept the credentials for CONNECT %s: %s (check the user and password in %s)",
+			p.addr, addr, resp.status, p.source)}
 	}
-	return fmt.Errorf("proxy %s refused CONNECT %s: %s (check %s, and that the proxy allows this host and port)",
-		p.addr, addr, resp.status, p.source)
+	return &refusal{resp.code, fmt.Sprintf("proxy %s refused CONNECT %s: %s (check %s, and that the proxy allows this host and port)",
+		p.addr, addr, resp.status, p.source)}
+}
+
+// refusal is a proxy's answer to CONNECT other than 2xx.
+type refusal struct {
+	code int
+	msg  string
+}
+
+func (r *refusal) Error() string { return r.msg }
+
+// Is makes a 407 answer ErrProxyAuth.
+func (r *refusal) Is(target error) bool {
+	return target == ErrProxyAuth && r.code == statusProxyAuthRequired
 }
 
 // proxyIOError wraps a failure talking to the proxy; a cancelled ctx is

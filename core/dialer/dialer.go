@@ -7,9 +7,28 @@ package dialer
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 )
+
+// Errors of Dial, checked with errors.Is.
+var (
+	// ErrProxy marks every failure on the way through the proxy: reaching
+	// it, or its refusal; its message says which setting to check.
+	ErrProxy = errors.New("dialer: through the proxy")
+	// ErrProxyAuth is a proxy that answered 407 to CONNECT: it wants
+	// credentials, or others than those it was given.
+	ErrProxyAuth = errors.New("dialer: the proxy wants other credentials")
+)
+
+// proxyError is a failure of the proxy's leg of a dial: ErrProxy, and
+// what went wrong.
+type proxyError struct{ err error }
+
+func (e *proxyError) Error() string        { return e.err.Error() }
+func (e *proxyError) Unwrap() error        { return e.err }
+func (e *proxyError) Is(target error) bool { return target == ErrProxy }
 
 // Options say how to reach an address.
 type Options struct {
@@ -44,7 +63,9 @@ func Dial(ctx context.Context, addr string, opts Options) (net.Conn, error) {
 	}
 	var conn net.Conn
 	if proxy != nil {
-		conn, err = dialProxy(ctx, opts.dialer(), proxy, addr)
+		if conn, err = dialProxy(ctx, opts.dialer(), proxy, addr); err != nil {
+			err = &proxyError{err}
+		}
 	} else {
 		conn, err = opts.dialer().DialContext(ctx, "tcp", addr)
 		if err != nil {

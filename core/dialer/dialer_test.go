@@ -107,6 +107,12 @@ func TestDialThroughProxy(t *testing.T) {
 				if strings.Contains(err.Error(), "nope") {
 					t.Errorf("got %q, which shows the password", err)
 				}
+				if !errors.Is(err, ErrProxy) {
+					t.Errorf("got %v, want it to be ErrProxy", err)
+				}
+				if got, want := errors.Is(err, ErrProxyAuth), strings.Contains(tt.name, "credentials"); got != want {
+					t.Errorf("errors.Is(%v, ErrProxyAuth) = %v, want %v", err, got, want)
+				}
 				return
 			}
 			if err != nil {

@@ -89,6 +89,15 @@ type Config struct {
 	// HandshakeTimeout bounds each dial and handshake
 	// (relayconn.DefaultHandshakeTimeout if 0).
 	HandshakeTimeout time.Duration
+	// GiveUp, if set, makes Run return, before its first connection, once
+	// the relay has been out of reach for about this long for a reason
+	// that will not mend by itself
+	// within seconds: nothing listens at its address, its name does not
+	// resolve, the proxy wants other credentials. The error says what to
+	// check. A person waiting at a terminal wants that; daemons and the
+	// rendezvous leave it zero and retry forever, so that a relay that
+	// comes back, or a network that comes up, finds them.
+	GiveUp time.Duration
 }
 
 // Incoming is a message received, authenticated and fresh.

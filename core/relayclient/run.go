@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/nport/nport/core/backoff"
@@ -62,6 +63,7 @@ const DialRetryMax = 2 * time.Second
 func (c *Client) run(ctx context.Context) error {
 	b := backoff.New(c.cfg.Backoff)
 	dials := backoff.New(backoff.Policy{Base: DialRetryMax / 2, Max: DialRetryMax})
+	var hopelessSince time.Time
 	for {
 		conn, err := c.connect(ctx)
 		if ctx.Err() != nil {
@@ -80,7 +82,14 @@ func (c *Client) run(ctx context.Context) error {
 			if _, unreachable := errors.AsType[*dialError](err); unreachable {
 				delay = min(delay, dials.Next())
 			}
-			c.log.Warn("cannot connect to the relay", "err", err, "retry_in", delay.Round(time.Millisecond))
+			if stop := c.giveUp(err, &hopelessSince, delay); stop != nil {
+				return stop
+			}
+			level := slog.LevelWarn
+			if !hopelessSince.IsZero() {
+				level = slog.LevelDebug // the error Run gives up with says it, once
+			}
+			c.log.Log(ctx, level, "cannot connect to the relay", "err", err, "retry_in", delay.Round(time.Millisecond))
 			c.cfg.Metrics.Inc(metrics.Reconnects)
 			if err := sleep(ctx, delay); err != nil {
 				return err
@@ -88,6 +97,7 @@ func (c *Client) run(ctx context.Context) error {
 			continue
 		}
 		dials.Reset()
+		hopelessSince = time.Time{}
 		up := time.Now()
 		err = c.serve(ctx, conn)
 		if ctx.Err() != nil {
