@@ -8,6 +8,7 @@ import (
 	"net"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // brokenPipe is the stdout of a ProxyCommand whose ssh has exited.
@@ -36,6 +37,8 @@ func talker(chunks int) func(c net.Conn, in io.Reader) {
 // write to stdout or by Hangup, what ssh wrote last reaches the target,
 // and both ends see a clean close, never a cut.
 func TestServeStdioReaderGone(t *testing.T) {
+	defer func(d time.Duration) { hangupGrace = d }(hangupGrace)
+	hangupGrace = time.Second
 	brokenStdout := func(*Tunnel) io.Writer { return brokenPipe{} }
 	hangup := func(c *Tunnel) io.Writer { c.Hangup(); return io.Discard }
 	for _, mode := range modes {

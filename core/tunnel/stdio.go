@@ -57,8 +57,13 @@ func (t *Tunnel) Hangup() { t.hangupOnce.Do(func() { close(t.hangup) }) }
 
 // hangupGrace bounds the end of a ServeStdio whose output's reader is
 // gone: ssh has closed its pipe by then, so the input ends at once, and
-// the other end's EOF comes a round trip later.
-const hangupGrace = time.Second
+// the other end's EOF normally comes a round trip later, once the device's
+// sshd has closed. It is generous, for a busy device: closing the socket
+// before that EOF, with bytes still coming, resets the connection, and a
+// reset can drop the end-of-stream record before the other end reads it.
+// Nobody waits for the process meanwhile: ssh has exited. (A variable, for
+// the tests.)
+var hangupGrace = 5 * time.Second
 
 // waitStdio waits until both directions of s are done or the tunnel has
 // ended, for at most hangupGrace once the output's reader is gone (gone,
