@@ -50,7 +50,7 @@ func LoadSection(path, section string, optional bool, dst any) error {
 	if err != nil {
 		return fmt.Errorf("config %s: %w", path, err)
 	}
-	used, err := sections(path, md)
+	used, err := sections(path, file, md)
 	if err != nil {
 		return err
 	}

@@ -115,6 +115,7 @@ func TestResolveRefusals(t *testing.T) {
 		{"unknown section", writeFile(t, "[deamon]\ndevice = \"x\"\n"), "unknown section [deamon]: the sections are [client], [daemon], [keys], [relay], [rendezvous], [tunnel]; or the NoPorts names [sshnp] for [client], [sshnpd] for [daemon], [srvd] for [rendezvous], [npt] for [tunnel]"},
 		{"unknown section of another applet's file", writeFile(t, "[daemon]\n[sshnp_config]\n"), "unknown section [sshnp_config]"},
 		{"a section and its alias", writeFile(t, "[daemon]\ndevice = \"a\"\n[sshnpd]\ndevice = \"b\"\n"), "[daemon] and [sshnpd] are the same section, the daemon's: keep one"},
+		{"a section of sub-tables only is read", writeFile(t, "[[daemon.rule]]\nx = 1\n"), "section [daemon]: unknown keys rule"},
 		{"key outside any section", writeFile(t, "relay = \"r:1\"\n[daemon]\n"), "relay is outside any section: put it under the section of the applet it is for"},
 		{"array of tables", writeFile(t, "[[daemon]]\ndevice = \"x\"\n"), "daemon is outside any section"},
 	}

@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -51,17 +50,21 @@ func sectionList() string {
 	return strings.Join(own, ", ") + "; or the NoPorts names " + strings.Join(aliases, ", ")
 }
 
-// sections checks the top level of a decoded file: every key must be a
-// known section, and no applet may have two (its own and an alias). It
-// returns, for each applet section present, the name the file uses.
-func sections(path string, md toml.MetaData) (map[string]string, error) {
+// sections checks the top level of a decoded file, whose top-level names
+// are those of file: every one must be a known section, and no applet may
+// have two (its own and an alias). It returns, for each applet section
+// present, the name the file uses.
+func sections(path string, file map[string]toml.Primitive, md toml.MetaData) (map[string]string, error) {
+	names := make([]string, 0, len(file))
+	for name := range file {
+		names = append(names, name)
+	}
+	sort.Strings(names)
 	used := map[string]string{}
-	for _, k := range md.Keys() {
-		if len(k) != 1 {
-			continue
-		}
-		name := k[0]
-		if md.Type(name) != "Hash" {
+	for _, name := range names {
+		// A table is "Hash", or "" when only its sub-tables are written
+		// ([[daemon.policy]] alone).
+		if t := md.Type(name); t != "Hash" && t != "" {
 			return nil, fmt.Errorf("config %s: %s is outside any section: put it under the section of the applet it is for (%s)", path, name, sectionList())
 		}
 		s, ok := sectionOf[name]
@@ -69,9 +72,7 @@ func sections(path string, md toml.MetaData) (map[string]string, error) {
 			return nil, fmt.Errorf("config %s: unknown section [%s]: the sections are %s", path, name, sectionList())
 		}
 		if prev, dup := used[s]; dup {
-			pair := []string{prev, name}
-			slices.Sort(pair)
-			return nil, fmt.Errorf("config %s: [%s] and [%s] are the same section, the %s's: keep one", path, pair[0], pair[1], s)
+			return nil, fmt.Errorf("config %s: [%s] and [%s] are the same section, the %s's: keep one", path, prev, name, s)
 		}
 		used[s] = name
 	}
