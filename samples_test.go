@@ -14,6 +14,7 @@ import (
 
 	"github.com/nport/nport/applets/client"
 	"github.com/nport/nport/applets/daemon"
+	"github.com/nport/nport/applets/npt"
 	"github.com/nport/nport/applets/relay"
 	"github.com/nport/nport/applets/rendezvous"
 	"github.com/nport/nport/core/config"
@@ -26,6 +27,7 @@ var settings = map[string]func() any{
 	"daemon":     func() any { c := daemon.Defaults(); return &c },
 	"relay":      func() any { c := relay.Defaults(); return &c },
 	"rendezvous": func() any { c := rendezvous.Defaults(); return &c },
+	"tunnel":     func() any { c := npt.Defaults(); return &c },
 }
 
 // TestSampleConfigs loads every *.toml under testdata/ as each applet it
@@ -140,7 +142,7 @@ func appletsOf(t *testing.T, path string) []string {
 	var out []string
 	for _, n := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ',' || r == ' ' }) {
 		if settings[n] == nil {
-			t.Errorf("%s names %q, which reads no config file (applets that do: client, daemon, relay, rendezvous)", path, n)
+			t.Errorf("%s names %q, which reads no config file (applets that do: client, daemon, relay, rendezvous, tunnel)", path, n)
 			continue
 		}
 		out = append(out, n)
