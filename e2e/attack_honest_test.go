@@ -97,11 +97,12 @@ func setupTime(log string) time.Duration {
 	sc := bufio.NewScanner(strings.NewReader(log))
 	for sc.Scan() {
 		var line struct {
-			Msg  string        `json:"msg"`
-			Took time.Duration `json:"took"`
+			Msg  string `json:"msg"`
+			Took string `json:"took"` // a Go duration, "3.2ms"
 		}
 		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "set-up step" {
-			total += line.Took
+			took, _ := time.ParseDuration(line.Took)
+			total += took
 		}
 	}
 	return total
