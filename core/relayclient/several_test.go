@@ -18,13 +18,13 @@ func TestSeveralRelays(t *testing.T) {
 	p := startPeer(t, cfg)
 	p.ready(t)
 	waitFor(t, "the client on the first relay", func() bool {
-		return strings.Contains(p.log.String(), "identity=@dev addr="+a.addr)
+		return strings.Contains(p.log.String(), `msg="connected to the relay" relay=`+cfg.Relay+" addr="+a.addr)
 	})
 	a.stop(t)
 	// The move may be quicker than a poll of the connection: the log
 	// says where it went.
 	waitFor(t, "the client on the second relay", func() bool {
-		return strings.Contains(p.log.String(), "identity=@dev addr="+b.addr)
+		return strings.Contains(p.log.String(), `msg="connected to the relay" relay=`+cfg.Relay+" addr="+b.addr)
 	})
 	pins, err := os.ReadFile(identity.KnownFile(cfg.Home))
 	if err != nil {
