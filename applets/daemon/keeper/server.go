@@ -305,7 +305,7 @@ func (s *server) closeLocked() {
 	s.disarmLocked()
 	s.ln.Close()
 	for w := range s.watchers {
-		w.lc.conn.Close()
+		close(w.bye)
 	}
 }
 
@@ -317,6 +317,7 @@ const watchQueue = 64
 type watcher struct {
 	lc     *lineConn
 	events chan event
+	bye    chan struct{} // closed when the keeper exits
 }
 
 // send queues ev, or drops a daemon that does not keep up.
@@ -330,7 +331,7 @@ func (w *watcher) send(ev event) {
 
 // watch attaches a daemon until it closes the connection.
 func (s *server) watch(lc *lineConn) {
-	w := &watcher{lc: lc, events: make(chan event, watchQueue)}
+	w := &watcher{lc: lc, events: make(chan event, watchQueue), bye: make(chan struct{})}
 	s.mu.Lock()
 	if s.closing {
 		r := reply{Status: s.statusLocked(), Error: ErrDraining.Error()}
@@ -346,14 +347,7 @@ func (s *server) watch(lc *lineConn) {
 	written := make(chan struct{})
 	go func() {
 		defer close(written)
-		if lc.write(r) != nil {
-			lc.conn.Close()
-		}
-		for ev := range w.events {
-			if lc.write(ev) != nil {
-				lc.conn.Close()
-			}
-		}
+		w.write(r)
 	}()
 	_ = lc.conn.SetReadDeadline(time.Time{})
 	// The daemon sends nothing more: the read ends when it goes away.
@@ -364,4 +358,40 @@ func (s *server) watch(lc *lineConn) {
 	s.checkIdleLocked()
 	s.mu.Unlock()
 	<-written
+}
+
+// write sends the answer r, then the events, until the daemon goes or
+// the keeper exits; then it sends what is queued and closes the
+// connection, which ends the daemon's watch.
+func (w *watcher) write(r reply) {
+	if w.lc.write(r) != nil {
+		w.lc.conn.Close()
+	}
+	for {
+		select {
+		case ev, ok := <-w.events:
+			if !ok {
+				return
+			}
+			if w.lc.write(ev) != nil {
+				w.lc.conn.Close()
+			}
+		case <-w.bye:
+			w.flush()
+			return
+		}
+	}
+}
+
+// flush sends the queued events and closes the connection.
+func (w *watcher) flush() {
+	for len(w.events) > 0 {
+		if ev, ok := <-w.events; ok {
+			_ = w.lc.write(ev)
+		}
+	}
+	w.lc.conn.Close()
+	for range w.events {
+		// Until the watch ends and closes the queue.
+	}
 }
