@@ -52,11 +52,7 @@ func sessionMemory(b *testing.B, mode string) (server, daemon float64) {
 	w := newWorld(b, options{})
 	defer w.stop()
 	echo, _ := nettest.TCPEcho(b)
-	w.daemon.Stop()
-	if mode == "off" {
-		stopKeepers(b, w.devHome)
-	}
-	w.daemon = w.startDaemonFrom(w.bin, "--permit-open", echo, "--session-keeper", mode)
+	w.replaceDaemon("--permit-open", echo, "--session-keeper", mode)
 	pid := w.daemon.Cmd.Process.Pid
 	if mode != "off" {
 		pid = keeperPids(w.devHome)[0]

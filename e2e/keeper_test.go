@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -28,37 +27,18 @@ const keeperSocketFlag = "--keeper-socket"
 // keeperPids lists the session keepers of the daemon home: processes
 // started with a socket in HOME/run.
 func keeperPids(home string) []int {
-	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
-	var pids []int
-	for _, path := range procs {
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			continue
-		}
-		args := strings.Split(string(raw), "\x00")
+	return pidsWhere("cmdline", func(cmdline string) bool {
+		args := strings.Split(cmdline, "\x00")
 		i := slices.Index(args, keeperSocketFlag)
-		if i < 0 || i+1 >= len(args) || !strings.HasPrefix(args[i+1], keeper.Dir(home)+"/") {
-			continue
-		}
-		if pid, err := strconv.Atoi(filepath.Base(filepath.Dir(path))); err == nil {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
+		return i >= 0 && i+1 < len(args) && strings.HasPrefix(args[i+1], keeper.Dir(home)+"/")
+	})
 }
 
 // stopKeepers ends the session keepers of the daemon home, for the
 // cleanup of a test: once its daemons have stopped, they are children of
 // this process (becomeSubreaper).
 func stopKeepers(t testing.TB, home string) {
-	for _, pid := range keeperPids(home) {
-		syscall.Kill(pid, syscall.SIGTERM)
-		if !reap(pid, 10*time.Second) {
-			t.Logf("session keeper %d ignored SIGTERM; killing it", pid)
-			syscall.Kill(pid, syscall.SIGKILL)
-			reap(pid, 5*time.Second)
-		}
-	}
+	endProcesses(t, "session keeper", keeperPids(home))
 }
 
 // keeperSockets lists the socket files in the daemon home's HOME/run.
@@ -87,6 +67,15 @@ func (w *world) startDaemonFrom(bin string, more ...string) *proctest.Proc {
 	p := proctest.Start(w.t, bin, env, append(append(args, more...), "--log-format", "json", "-v")...)
 	p.WaitFor(daemonReady, readyTimeout)
 	return p
+}
+
+// replaceDaemon stops the device's daemon and its keepers, and starts it
+// again with more flags.
+func (w *world) replaceDaemon(more ...string) {
+	w.t.Helper()
+	w.daemon.Stop()
+	stopKeepers(w.t, w.devHome)
+	w.daemon = w.startDaemonFrom(w.bin, more...)
 }
 
 // scpInFlight starts an scp of size random bytes up to the device, slowed
@@ -293,9 +282,7 @@ func TestDaemonWithoutKeeperServesSessions(t *testing.T) {
 func TestSessionKeeperOff(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, options{})
-	w.daemon.Stop()
-	stopKeepers(t, w.devHome)
-	w.daemon = w.startDaemonFrom(w.bin, "--session-keeper", "off")
+	w.replaceDaemon("--session-keeper", "off")
 	port := w.openTunnel()
 	s := w.startSession(t, port)
 	if pids := keeperPids(w.devHome); len(pids) > 0 {

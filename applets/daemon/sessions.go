@@ -12,7 +12,6 @@ import (
 	"github.com/nport/nport/applets/daemon/keeper"
 	"github.com/nport/nport/core/identity"
 	"github.com/nport/nport/core/session"
-	"github.com/nport/nport/core/tunnel"
 )
 
 // The values of --session-keeper.
@@ -176,7 +175,7 @@ func (k *keepers) follow(kl *keptLink) {
 		if err != nil {
 			break
 		}
-		logEnded(k.log.With("session", e.Session.Short(), "from", e.Manager), e)
+		logEnded(k.log.With("session", e.Session.Short(), "from", e.Manager), e, false)
 	}
 	kl.watch.Close()
 	k.mu.Lock()
@@ -194,14 +193,19 @@ func (k *keepers) follow(kl *keptLink) {
 	}
 }
 
-// logEnded logs the end of a session as the daemon always has.
-func logEnded(log *slog.Logger, e keeper.Ended) {
+// logEnded logs the end of a session as the daemon always has: a
+// warning when it ended otherwise than tunnels normally do, unless the
+// daemon that served it was stopping.
+func logEnded(log *slog.Logger, e keeper.Ended, stopping bool) {
 	level := slog.LevelInfo
-	if !e.Clean {
+	if !e.Clean && !stopping {
 		level = slog.LevelWarn
 	}
-	log.Log(context.Background(), level, "session ended", "target", e.Target, "err", e.Error, "after", e.After.Round(time.Millisecond),
-		"sent", e.Sent, "received", e.Received)
+	attrs := []any{"target", e.Target, "after", e.After.Round(time.Millisecond), "sent", e.Sent, "received", e.Received}
+	if e.Error != "" {
+		attrs = append(attrs, "err", e.Error)
+	}
+	log.Log(context.Background(), level, "session ended", attrs...)
 }
 
 // handoff gives h to the active keeper, starting one if there is none or
@@ -275,13 +279,4 @@ func (k *keepers) close() {
 	}
 	k.mu.Unlock()
 	k.followers.Wait()
-}
-
-// sessionEnd logs a session the daemon served itself.
-func sessionEnd(ctx context.Context, log *slog.Logger, target string, err error, after time.Duration) {
-	level := slog.LevelInfo
-	if !tunnel.Clean(err) && ctx.Err() == nil {
-		level = slog.LevelWarn
-	}
-	log.Log(ctx, level, "session ended", "target", target, "err", err, "after", after.Round(time.Millisecond))
 }

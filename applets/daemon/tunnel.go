@@ -133,9 +133,8 @@ func (d *daemon) join(ctx context.Context, in relayclient.Incoming, sid session.
 	}
 	// Answer first: the client then dials the rendezvous while this side does.
 	d.reply(ctx, in, req, s.Ephemeral())
-	start := time.Now()
 	err = d.keepers.serveLocal(ctx, s, d.log)
-	sessionEnd(ctx, log, req.target, err, time.Since(start))
+	logEnded(log, keeper.NewEnded(s, err), ctx.Err() != nil)
 }
 
 // handoff is what the session keeper needs of an accepted request.

@@ -1,14 +1,6 @@
 package proctest
 
-import (
-	"sync"
-	"testing"
-)
-
-var (
-	versionedMu     sync.Mutex
-	versionedBuilds = map[string]*crossBuild{}
-)
+import "testing"
 
 // VersionedBinary returns the path of an nport binary built from this
 // module as Binary builds it, but with buildinfo.Version set to version
@@ -16,18 +8,5 @@ var (
 // It is built once per test process for each version.
 func VersionedBinary(t testing.TB, version string) string {
 	t.Helper()
-	versionedMu.Lock()
-	b := versionedBuilds[version]
-	if b == nil {
-		b = &crossBuild{}
-		versionedBuilds[version] = b
-	}
-	versionedMu.Unlock()
-	b.once.Do(func() {
-		b.path, b.err = build([]string{"CGO_ENABLED=0"}, "-ldflags=-X github.com/nport/nport/core/buildinfo.Version="+version)
-	})
-	if b.err != nil {
-		t.Fatalf("build version %s: %v", version, b.err)
-	}
-	return b.path
+	return buildMemo(t, "version "+version, []string{"CGO_ENABLED=0"}, "-ldflags=-X github.com/nport/nport/core/buildinfo.Version="+version)
 }
