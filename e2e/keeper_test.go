@@ -16,6 +16,7 @@ import (
 
 	"github.com/nport/nport/applets/daemon/keeper"
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/procfs"
 	"github.com/nport/nport/core/proctest"
 	"github.com/nport/nport/core/sshdtest"
 )
@@ -138,6 +139,23 @@ func awaitNoSession(t *testing.T, home string) {
 	}
 }
 
+// awaitFDs waits until process pid holds at most want descriptors: the
+// sockets of the sessions that ended are closed.
+func awaitFDs(t *testing.T, pid, want int) {
+	t.Helper()
+	deadline := time.Now().Add(logTimeout)
+	for tick := time.NewTicker(10 * time.Millisecond); ; <-tick.C {
+		got, err := procfs.FDCount(pid)
+		if err == nil && got <= want {
+			tick.Stop()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("process %d holds %d descriptors (%v) %v after its sessions ended, %d before they started", pid, got, err, logTimeout, want)
+		}
+	}
+}
+
 // TestSessionsSurviveDaemonRestart keeps an ssh session open and an scp
 // of 64 MiB in flight through one tunnel while the daemon is stopped
 // (SIGTERM), killed (kill -9) or replaced by a rebuilt binary: both go on
@@ -172,6 +190,10 @@ func TestSessionsSurviveDaemonRestart(t *testing.T) {
 			t.Parallel()
 			w := newWorld(t, options{})
 			old := onlyKeeper(t, w.devHome, "after the daemon started")
+			keeperFDs, err := procfs.FDCount(old)
+			if err != nil {
+				t.Fatal(err)
+			}
 			port := w.openTunnel()
 			s := w.startSession(t, port)
 			want, onDevice, scpDone := scpInFlight(t, w, port, 64<<20)
@@ -200,6 +222,9 @@ func TestSessionsSurviveDaemonRestart(t *testing.T) {
 			awaitNoSession(t, w.devHome)
 			if tt.rebuilt && !reap(old, logTimeout) {
 				t.Errorf("the drained keeper %d still runs %v after its last session ended", old, logTimeout)
+			}
+			if !tt.rebuilt {
+				awaitFDs(t, old, keeperFDs)
 			}
 			if after, _ := w.daemon.FDCount(); after > fds {
 				t.Errorf("the daemon holds %d descriptors after the sessions ended, %d before they did", after, fds)

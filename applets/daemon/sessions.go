@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"time"
@@ -56,7 +57,12 @@ type keptLink struct {
 }
 
 func newKeepers(cfg Config, name identity.Name, log *slog.Logger) *keepers {
-	return &keepers{home: cfg.Home, name: name, device: cfg.Device, off: cfg.SessionKeeper == KeeperOff, log: log,
+	// The keeper runs in /, so its socket's path must not be relative.
+	home, err := filepath.Abs(cfg.Home)
+	if err != nil {
+		home = cfg.Home
+	}
+	return &keepers{home: home, name: name, device: cfg.Device, off: cfg.SessionKeeper == KeeperOff, log: log,
 		links: map[string]*keptLink{}, local: map[session.ID]*keeper.Session{}}
 }
 
