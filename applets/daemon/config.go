@@ -60,6 +60,8 @@ type Config struct {
 	BufferSize int `toml:"buffer-size"`
 	// SessionKeeper is auto (sessions outlive the daemon in a session
 	// keeper process) or off (they end with it); see docs/sessions.md.
+	// Empty is off: the keeper is this program run again, which only the
+	// nport binary can do, so a program that embeds the daemon opts in.
 	SessionKeeper string `toml:"session-keeper"`
 
 	// Home is the nport home (keys, pins).

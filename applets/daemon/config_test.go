@@ -22,6 +22,7 @@ func TestNewDaemonRefusals(t *testing.T) {
 		{"no manager", func(c *Config) { c.Managers = nil }, "--manager"},
 		{"bad manager", func(c *Config) { c.Managers = []string{"alice"} }, "--manager"},
 		{"bad permit", func(c *Config) { c.PermitOpen = []string{"nohost"} }, "permit-open"},
+		{"bad session keeper", func(c *Config) { c.SessionKeeper = "always" }, "--session-keeper"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -62,14 +63,14 @@ func newKeepers(cfg Config, name identity.Name, log *slog.Logger) *keepers {
 	if err != nil {
 		home = cfg.Home
 	}
-	return &keepers{home: home, name: name, device: cfg.Device, off: cfg.SessionKeeper == KeeperOff, log: log,
+	return &keepers{home: home, name: name, device: cfg.Device, off: cfg.SessionKeeper != KeeperAuto, log: log,
 		links: map[string]*keptLink{}, local: map[session.ID]*keeper.Session{}}
 }
 
 // checkKeeperMode refuses an unknown --session-keeper.
 func checkKeeperMode(mode string) error {
 	if mode != "" && mode != KeeperAuto && mode != KeeperOff {
-		return errors.New("--session-keeper: want auto or off")
+		return fmt.Errorf("--session-keeper %q: want auto or off", mode)
 	}
 	return nil
 }
