@@ -4,7 +4,10 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"os"
+	"os/signal"
 	"strconv"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -20,6 +23,9 @@ const (
 	flagKeeperSocket  = "keeper-socket"
 	flagKeeperReadyFD = "keeper-ready-fd"
 )
+
+// keeperName is the keeper's process name (comm).
+const keeperName = "nport-keeper"
 
 func keeperFlags() []cli.Flag {
 	return []cli.Flag{
@@ -38,6 +44,12 @@ func keeperArgs(socket string, level slog.Level) []string {
 // runKeeper is the session keeper process: it serves the sessions the
 // daemon hands it until it has none left and no daemon is attached.
 func runKeeper(c *cli.Context) error {
+	// A reload of the daemon (SIGHUP) sent to every process of its unit
+	// must not end the sessions: the keeper has nothing to read again.
+	signal.Ignore(syscall.SIGHUP)
+	// Started from /proc/self/exe, it would be named "exe" in ps -e and
+	// top; the name says what it is (Linux; elsewhere it stays).
+	_ = os.WriteFile("/proc/self/comm", []byte(keeperName), 0)
 	log, err := logging.New(c.App.ErrWriter, logging.Options{Format: c.String(config.FlagLogFormat), Level: c.String(config.FlagLogLevel), Verbose: c.Bool(config.FlagVerbose)})
 	if err != nil {
 		return err

@@ -2,7 +2,7 @@
 # Keeps the nport daemon running on a host with no service manager. The daemon
 # reconnects by itself; this loop only restarts it if the process exits.
 # Live sessions outlive the daemon, in its session keeper: a process of its
-# own session (`nport daemon --keeper-socket …` in ps) that exits by itself
+# own session (nport-keeper in ps) that exits by itself
 # with its last session, so neither a restart nor Ctrl-C here cuts them.
 # Usage: sshnpd.sh @device_identity [daemon flags…]
 set -u
