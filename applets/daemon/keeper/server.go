@@ -137,6 +137,10 @@ func (s *server) accept() {
 // serveConn answers the one request of a connection.
 func (s *server) serveConn(c net.Conn) {
 	defer c.Close()
+	if err := checkPeer(c); err != nil {
+		s.log.Warn("refused a connection to the session keeper", "err", err)
+		return
+	}
 	_ = c.SetDeadline(time.Now().Add(ioTimeout))
 	lc := newLineConn(c)
 	var req request
