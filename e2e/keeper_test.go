@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -318,5 +319,25 @@ func TestSessionKeeperOff(t *testing.T) {
 	case <-s.done:
 	case <-time.After(runTimeout):
 		t.Fatal("the ssh session outlived a daemon run with --session-keeper off")
+	}
+}
+
+// TestKilledKeeperIsReplaced kills the session keeper as a crash would:
+// the daemon says so, removes the socket it left, and the next session
+// goes through a new keeper.
+func TestKilledKeeperIsReplaced(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, options{})
+	old := onlyKeeper(t, w.devHome, "after the daemon started")
+	syscall.Kill(old, syscall.SIGKILL)
+	// The keeper is the daemon's child: the daemon reaps it.
+	w.daemon.WaitFor(regexp.MustCompile(`"level":"WARN","msg":"the session keeper is gone.*"keeper":`+strconv.Itoa(old)), logTimeout)
+	w.daemon.WaitFor(regexp.MustCompile(`"msg":"removed the socket of a session keeper that is gone"`), logTimeout)
+	sshEcho(t, w)
+	if fresh := onlyKeeper(t, w.devHome, "after a session"); fresh == old {
+		t.Errorf("the session went through keeper %d, which was killed", old)
+	}
+	if socks := keeperSockets(w.devHome); len(socks) != 1 {
+		t.Errorf("got sockets %v, want the new keeper's alone", socks)
 	}
 }

@@ -105,9 +105,7 @@ func (k *keepers) attachLocked(ctx context.Context, path string) bool {
 	var refused *keeper.RefusedError
 	switch {
 	case errors.Is(err, keeper.ErrGone):
-		if os.Remove(path) == nil {
-			k.log.Info("removed the socket of a session keeper that is gone", "socket", path)
-		}
+		k.removeStale(path)
 		return false
 	case errors.As(err, &refused):
 		// A keeper closing, or of another protocol: it takes nothing
@@ -197,6 +195,17 @@ func (k *keepers) follow(kl *keptLink) {
 		k.log.Info("a draining session keeper ended with its last session", "keeper", kl.pid)
 	default:
 		k.log.Warn("the session keeper is gone, and its sessions with it; the next session starts a new one", "keeper", kl.pid)
+	}
+	if !k.closed {
+		k.removeStale(kl.Path)
+	}
+}
+
+// removeStale removes the socket at path if no keeper listens on it: one
+// that was killed leaves it behind.
+func (k *keepers) removeStale(path string) {
+	if _, err := (keeper.Link{Path: path}).Hello(context.Background()); errors.Is(err, keeper.ErrGone) && os.Remove(path) == nil {
+		k.log.Info("removed the socket of a session keeper that is gone", "socket", path)
 	}
 }
 
