@@ -86,7 +86,7 @@ func newDaemon(cfg Config) (*daemon, error) {
 		return nil, err
 	}
 	d := &daemon{cfg: cfg, log: log.With("identity", name, "device", cfg.Device), started: time.Now()}
-	d.keepers = newKeepers(cfg, name, d.log)
+	d.keepers = newKeepers(cfg, name, d.log, cfg.obs)
 	d.policy.Store(p)
 	if !groupName.MatchString(cfg.DeviceGroup) {
 		return nil, fmt.Errorf("--device-group %q: use at most 64 letters, digits, '.', '_' and '-'", cfg.DeviceGroup)

@@ -13,7 +13,9 @@ import (
 
 	"github.com/nport/nport/applets/daemon/keeper"
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/metrics"
 	"github.com/nport/nport/core/session"
+	"github.com/nport/nport/core/tunnel"
 )
 
 // The values of --session-keeper.
@@ -39,11 +41,17 @@ type keepers struct {
 	device string
 	off    bool
 	log    *slog.Logger
+	// obs counts the kept sessions as the daemon's own (nil: no metrics);
+	// parties names this daemon in them.
+	obs     *metrics.Registry
+	parties metrics.Parties
 
 	mu        sync.Mutex
 	links     map[string]*keptLink // by socket path
 	active    string               // the keeper for new sessions, "" for none
 	local     map[session.ID]*keeper.Session
+	counted   map[session.ID]*keptMetric // kept sessions up, for metrics
+	bytes     keptBytes
 	failed    time.Time // when a keeper last failed to start
 	closed    bool
 	followers sync.WaitGroup
@@ -57,14 +65,15 @@ type keptLink struct {
 	draining bool
 }
 
-func newKeepers(cfg Config, name identity.Name, log *slog.Logger) *keepers {
+func newKeepers(cfg Config, name identity.Name, log *slog.Logger, obs *metrics.Registry) *keepers {
 	// The keeper runs in /, so its socket's path must not be relative.
 	home, err := filepath.Abs(cfg.Home)
 	if err != nil {
 		home = cfg.Home
 	}
 	return &keepers{home: home, name: name, device: cfg.Device, off: cfg.SessionKeeper != KeeperAuto, log: log,
-		links: map[string]*keptLink{}, local: map[session.ID]*keeper.Session{}}
+		obs: obs, parties: metrics.Parties{Daemon: string(name), Device: cfg.Device},
+		links: map[string]*keptLink{}, local: map[session.ID]*keeper.Session{}, counted: map[session.ID]*keptMetric{}}
 }
 
 // checkKeeperMode refuses an unknown --session-keeper.
@@ -172,15 +181,20 @@ func (k *keepers) logLevel() slog.Level {
 	return slog.LevelError
 }
 
-// follow logs the ends of a keeper's sessions until it exits or the
-// daemon does.
+// follow counts the sessions of a keeper that come up and logs those
+// that end, until the keeper exits or the daemon does.
 func (k *keepers) follow(kl *keptLink) {
 	for {
-		e, err := kl.watch.Next()
+		up, ended, err := kl.watch.Next()
 		if err != nil {
 			break
 		}
-		logEnded(k.log.With("session", e.Session.Short(), "from", e.Manager), e, false)
+		if up != nil {
+			k.countUp(up)
+			continue
+		}
+		logEnded(k.log.With("session", ended.Session.Short(), "from", ended.Manager), *ended, false)
+		k.countEnd(ended)
 	}
 	kl.watch.Close()
 	k.mu.Lock()
@@ -247,8 +261,9 @@ func (k *keepers) handoff(ctx context.Context, h *keeper.Handoff) (identity.Publ
 	return identity.PublicKey{}, false
 }
 
-// serveLocal serves a session in the daemon, for want of a keeper.
-func (k *keepers) serveLocal(ctx context.Context, s *keeper.Session, log *slog.Logger) error {
+// serveLocal serves a session in the daemon, for want of a keeper; up is
+// called once its tunnel is up.
+func (k *keepers) serveLocal(ctx context.Context, s *keeper.Session, log *slog.Logger, up func(*tunnel.Tunnel)) error {
 	id := s.Handoff().Session
 	k.mu.Lock()
 	k.local[id] = s
@@ -258,7 +273,7 @@ func (k *keepers) serveLocal(ctx context.Context, s *keeper.Session, log *slog.L
 		delete(k.local, id)
 		k.mu.Unlock()
 	}()
-	return s.Serve(ctx, dialStream, log)
+	return s.Serve(ctx, dialStream, log, up)
 }
 
 // sessions lists the live sessions: those of every keeper, then those the

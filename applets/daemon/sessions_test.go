@@ -66,7 +66,7 @@ func TestKeepersAttachHandOffAndList(t *testing.T) {
 	stale := staleSocket(t, home)
 	cfg := Defaults()
 	cfg.Home = home
-	k := newKeepers(cfg, "@dev", logging.Discard())
+	k := newKeepers(cfg, "@dev", logging.Discard(), nil)
 	k.start(context.Background())
 	defer k.close()
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {

@@ -10,10 +10,12 @@ import (
 
 	"github.com/nport/nport/applets/daemon/keeper"
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/metrics"
 	"github.com/nport/nport/core/record"
 	"github.com/nport/nport/core/relayclient"
 	"github.com/nport/nport/core/seal"
 	"github.com/nport/nport/core/session"
+	"github.com/nport/nport/core/tunnel"
 	"github.com/nport/nport/wire"
 )
 
@@ -133,7 +135,9 @@ func (d *daemon) join(ctx context.Context, in relayclient.Incoming, sid session.
 	}
 	// Answer first: the client then dials the rendezvous while this side does.
 	d.reply(ctx, in, req, s.Ephemeral())
-	err = d.keepers.serveLocal(ctx, s, d.log)
+	var live *metrics.Session
+	err = d.keepers.serveLocal(ctx, s, d.log, func(tun *tunnel.Tunnel) { live = d.startSession(sid, req, tun) })
+	live.End(tunnel.Reason(err))
 	logEnded(log, keeper.NewEnded(s, err), ctx.Err() != nil)
 }
 
@@ -145,7 +149,7 @@ func (d *daemon) handoff(from identity.Name, sid session.ID, req accepted) *keep
 	}
 	return &keeper.Handoff{Session: sid, Manager: from, Rendezvous: req.rvAddr, Token: req.token, Peer: req.peerEph,
 		Cipher: req.cipher, Single: req.single, Protocol: protocol, Target: req.target,
-		BufferSize: d.cfg.BufferSize, Proxy: d.cfg.Proxy}
+		BufferSize: d.cfg.BufferSize, Proxy: d.cfg.Proxy, Asked: req.asked}
 }
 
 // reply answers an accepted request with the session's ephemeral key.

@@ -41,6 +41,9 @@ type Handoff struct {
 	BufferSize int `json:"buffer_size,omitempty"`
 	// Proxy is how to reach the rendezvous, as the daemon's --proxy.
 	Proxy string `json:"proxy,omitempty"`
+	// Asked is when the daemon received the request, for the set-up
+	// time its metrics count.
+	Asked time.Time `json:"asked"`
 }
 
 // UDP reports whether the tunnel carries datagrams.

@@ -158,12 +158,12 @@ func TestKeeperDrainsWithLastSession(t *testing.T) {
 		t.Errorf("a hand-off to a draining keeper: got %v, want ErrDraining", err)
 	}
 	rv.Close() // the rendezvous gives up: the session ends
-	e, err := w.Next()
-	if err != nil || e.Session != h.Session || e.Clean || e.Error == "" {
-		t.Errorf("got event %+v, %v; want the session's unclean end", e, err)
+	up, e, err := w.Next()
+	if err != nil || up != nil || e.Session != h.Session || e.Clean || e.Error == "" || e.Reason == "" {
+		t.Errorf("got events %+v, %+v, %v; want the session's unclean end alone", up, e, err)
 	}
 	k.exited(t, 5*time.Second)
-	if _, err := w.Next(); err == nil {
+	if _, _, err := w.Next(); err == nil {
 		t.Error("the watch goes on after the keeper exited")
 	}
 }

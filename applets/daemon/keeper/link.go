@@ -125,16 +125,20 @@ func (l Link) Watch(ctx context.Context) (*Watch, Status, error) {
 // Watch is an attached daemon's connection to a keeper.
 type Watch struct{ lc *lineConn }
 
-// Next waits for the next session end. It fails once the keeper has
-// exited or the watch was closed.
-func (w *Watch) Next() (Ended, error) {
+// Next waits for the next event: a session up or ended, exactly one of
+// the two not nil. It fails once the keeper has exited or the watch was
+// closed.
+func (w *Watch) Next() (*Up, *Ended, error) {
 	for {
 		var ev event
 		if err := w.lc.read(&ev); err != nil {
-			return Ended{}, err
+			return nil, nil, err
 		}
 		if ev.Ended != nil {
-			return *ev.Ended, nil
+			return nil, ev.Ended, nil
+		}
+		if ev.Up != nil {
+			return ev.Up, nil, nil
 		}
 	}
 }

@@ -70,12 +70,24 @@ type Ended struct {
 	// Clean is true for an end as tunnels normally end (closed by either
 	// side, idle): tunnel.Clean.
 	Clean bool `json:"clean"`
+	// Reason is the end in one word, as metrics count it: tunnel.Reason.
+	Reason string `json:"reason"`
 	// After is how long the session lasted.
 	After time.Duration `json:"after"`
 }
 
+// Up is the event of a session whose tunnel is up, sent to every
+// watching daemon.
+type Up struct {
+	Info
+	// Setup is the time from the daemon's receipt of the request
+	// (Handoff.Asked) to the tunnel.
+	Setup time.Duration `json:"setup"`
+}
+
 // event is one line on a watch connection after its answer.
 type event struct {
+	Up    *Up    `json:"up,omitempty"`
 	Ended *Ended `json:"ended,omitempty"`
 }
 

@@ -216,7 +216,10 @@ func (s *server) run(sess *Session) {
 	h := sess.Handoff()
 	log := s.log.With("session", h.Session.Short(), "from", h.Manager)
 	log.Info("session taken", "target", h.Target, "protocol", h.Protocol)
-	err := sess.Serve(s.ctx, s.cfg.Dial, log)
+	err := sess.Serve(s.ctx, s.cfg.Dial, s.log, func(*tunnel.Tunnel) {
+		up := Up{Info: sess.Info(), Setup: time.Since(h.Asked)}
+		s.broadcast(event{Up: &up})
+	})
 	ended := NewEnded(sess, err)
 	level := slog.LevelInfo
 	if !ended.Clean && s.ctx.Err() == nil {
@@ -226,15 +229,26 @@ func (s *server) run(sess *Session) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.sessions, h.Session)
-	for w := range s.watchers {
-		w.send(event{Ended: &ended})
-	}
+	s.broadcastLocked(event{Ended: &ended})
 	s.checkIdleLocked()
+}
+
+// broadcast sends ev to every watching daemon.
+func (s *server) broadcast(ev event) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.broadcastLocked(ev)
+}
+
+func (s *server) broadcastLocked(ev event) {
+	for w := range s.watchers {
+		w.send(ev)
+	}
 }
 
 // NewEnded describes the end of sess, which Serve ended with err.
 func NewEnded(sess *Session, err error) Ended {
-	e := Ended{Info: sess.Info(), Clean: tunnel.Clean(err), After: time.Since(sess.started)}
+	e := Ended{Info: sess.Info(), Clean: tunnel.Clean(err), Reason: tunnel.Reason(err), After: time.Since(sess.started)}
 	if err != nil {
 		e.Error = err.Error()
 	}

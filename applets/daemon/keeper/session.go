@@ -52,8 +52,9 @@ func (s *Session) Handoff() *Handoff { return &s.h }
 
 // Serve joins the rendezvous and serves the tunnel's streams, each to a
 // new connection to the target, until the tunnel ends (the client closes
-// it, its keepalives go unanswered) or ctx does.
-func (s *Session) Serve(ctx context.Context, dial Dialer, log *slog.Logger) error {
+// it, its keepalives go unanswered) or ctx does. up, if not nil, is called
+// once the tunnel is up.
+func (s *Session) Serve(ctx context.Context, dial Dialer, log *slog.Logger, up func(*tunnel.Tunnel)) error {
 	h := &s.h
 	jctx, cancel := context.WithTimeout(ctx, JoinTimeout)
 	conn, err := tunnel.JoinAs(jctx, h.Rendezvous, record.Daemon, h.Session, h.Token, dialer.Options{Proxy: h.Proxy})
@@ -69,6 +70,9 @@ func (s *Session) Serve(ctx context.Context, dial Dialer, log *slog.Logger) erro
 	s.tun = tun
 	s.mu.Unlock()
 	defer tun.Close()
+	if up != nil {
+		up(tun)
+	}
 	return tun.ServeTargets(ctx, func(ctx context.Context) (net.Conn, error) { return dial(ctx, h, log) })
 }
 
