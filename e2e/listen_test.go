@@ -23,25 +23,31 @@ const (
 // sessionEnded is the daemon's log line at the end of a session.
 var sessionEnded = regexp.MustCompile(`"msg":"session ended"`)
 
-// TestDaemonNeverListens checks the daemon's sockets before, during and
-// after a session: none of them is a listening socket, and the daemon
-// does hold the connections a session needs, so the check saw them.
+// TestDaemonNeverListens checks the sockets of the daemon and of its
+// session keeper before, during and after a session: none of them is a
+// listening TCP socket (the keeper's one listener is a unix socket in the
+// daemon's home), and they do hold the connections a session needs, so
+// the check saw them: the daemon its relay connection, the keeper the
+// rendezvous and the sshd the stream reaches.
 func TestDaemonNeverListens(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, options{})
 	pid := w.daemon.Cmd.Process.Pid
+	kept := onlyKeeper(t, w.devHome, "after the daemon started")
 	checkNoListener(t, "before a session", pid, 1) // the relay connection
+	checkNoListener(t, "the keeper before a session", kept, 0)
 
 	proxy := shellJoin(w.clientArgs(alice, "--stdio"))
 	args := append([]string{sshdtest.SSH}, w.sshd.SSHArgs()...)
 	args = append(args, "-o", "ProxyCommand="+proxy, w.sshd.User+"@device-alias", sessionScript)
 	s := startSession(t, args, w.clientEnv(alice))
-	// The relay, the rendezvous and the sshd the stream reaches.
-	checkNoListener(t, "during a session", pid, 3)
+	checkNoListener(t, "during a session", pid, 1)
+	checkNoListener(t, "the keeper during a session", kept, 2)
 	s.finish(t)
 
 	w.daemon.WaitFor(sessionEnded, logTimeout)
 	checkNoListener(t, "after a session", pid, 1)
+	checkNoListener(t, "the keeper after a session", kept, 0)
 }
 
 // checkNoListener fails the test if process pid holds a listening TCP
@@ -52,14 +58,14 @@ func checkNoListener(t *testing.T, when string, pid, minEstablished int) {
 	established := 0
 	for inode, st := range states {
 		if st == tcpListen {
-			t.Errorf("%s: the daemon holds a listening socket (inode %s)", when, inode)
+			t.Errorf("%s: process %d holds a listening socket (inode %s)", when, pid, inode)
 		}
 		if st == tcpEstablished {
 			established++
 		}
 	}
 	if established < minEstablished {
-		t.Errorf("%s: got %d established sockets of the daemon, want at least %d (states by inode: %v)", when, established, minEstablished, states)
+		t.Errorf("%s: got %d established sockets of process %d, want at least %d (states by inode: %v)", when, established, pid, minEstablished, states)
 	}
 }
 

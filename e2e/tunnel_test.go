@@ -3,12 +3,9 @@
 package e2e
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -43,29 +40,11 @@ func (w *world) openTunnel(args ...string) int {
 // started by this test's clients, and are this process's children since
 // their parent exited (becomeSubreaper).
 func stopBackground(t testing.TB, home string) {
-	for _, pid := range backgroundPids(home) {
-		syscall.Kill(pid, syscall.SIGTERM)
-		if !reap(pid, 5*time.Second) {
-			t.Logf("background tunnel %d ignored SIGTERM; killing it", pid)
-			syscall.Kill(pid, syscall.SIGKILL)
-			reap(pid, 5*time.Second)
-		}
-	}
+	endProcesses(t, "background tunnel", backgroundPids(home))
 }
 
 func backgroundPids(home string) []int {
-	procs, _ := filepath.Glob("/proc/[0-9]*/environ")
-	var pids []int
-	for _, path := range procs {
-		env, err := os.ReadFile(path) // fails for processes of others
-		if err != nil || !backgroundFor(string(env), home) {
-			continue
-		}
-		if pid, err := strconv.Atoi(filepath.Base(filepath.Dir(path))); err == nil {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
+	return pidsWhere("environ", func(env string) bool { return backgroundFor(env, home) })
 }
 
 // backgroundFor reports whether env, a NUL-separated environment, is that

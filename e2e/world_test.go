@@ -72,6 +72,9 @@ func newWorld(t testing.TB, opts options) *world {
 // tests read.
 func (w *world) server(args ...string) (*proctest.Proc, string) {
 	home := w.t.TempDir()
+	// A daemon's session keepers outlive it; they go before its home,
+	// once the daemon has stopped.
+	w.t.Cleanup(func() { stopKeepers(w.t, home) })
 	env := []string{identity.HomeEnv + "=" + home, "NPORT_RELAY="}
 	args = append(args, "--log-format", "json", "-v")
 	return proctest.Start(w.t, w.bin, env, args...), home
@@ -185,6 +188,7 @@ func tempFile(t *testing.T, name string) string {
 // worlds before its cleanups run.
 func (w *world) stop() {
 	w.daemon.Stop()
+	stopKeepers(w.t, w.devHome)
 	w.rv.Stop()
 	w.relayP.Stop()
 	w.sshd.Stop()

@@ -17,24 +17,35 @@ import (
 const backgroundEnv = "NPORT_CLIENT_BACKGROUND_FD"
 
 // startBackground runs this program again to set up and serve the tunnel,
-// waits for it to report the local port, prints the ssh command and
-// returns, so `$(sshnp -x …)` gets the command at once while the tunnel
-// stays up until it has been idle for --idle-timeout.
+// with its log in a file of the home, waits for it to report the local
+// port, prints the ssh command on stdout and where the log is on stderr,
+// and returns, so `$(sshnp -x …)` gets the command at once while the
+// tunnel stays up until it has been idle for --idle-timeout.
 func startBackground(ctx context.Context, cfg Config) error {
-	line, _, err := StartBackground(ctx, nil)
+	log, path, err := CreateBackgroundLog(cfg.Home, "sshnp", cfg.Peers)
+	if err != nil {
+		return err
+	}
+	defer log.Close() // the copy holds its own descriptor
+	line, pid, err := StartBackground(ctx, log)
 	if err != nil {
 		return err
 	}
 	port, err := parseReport(line)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w; its log: %s", err, path)
 	}
 	quoted := SSHArgs(cfg, port)
 	for i, a := range quoted {
 		quoted[i] = shellQuote(a)
 	}
-	_, err = fmt.Fprintln(cfg.Stdout, strings.Join(quoted, " "))
-	return err
+	if _, err := fmt.Fprintln(cfg.Stdout, strings.Join(quoted, " ")); err != nil {
+		return err
+	}
+	if !cfg.Quiet {
+		fmt.Fprintf(cfg.Stderr, "serving in the background as process %d; log: %s\n", pid, path)
+	}
+	return nil
 }
 
 // StartBackground runs this program again, as it was started, in a
@@ -95,7 +106,7 @@ func parseReport(line string) (int, error) {
 	}
 	port, err := strconv.Atoi(strings.TrimPrefix(line, "port "))
 	if err != nil || !strings.HasPrefix(line, "port ") {
-		return 0, fmt.Errorf("the background tunnel ended before it was ready (run without -x to see why)")
+		return 0, fmt.Errorf("the background tunnel ended before it was ready")
 	}
 	return port, nil
 }

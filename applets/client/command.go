@@ -1,6 +1,8 @@
 package client
 
 import (
+	"os"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/nport/nport/core/config"
@@ -68,6 +70,10 @@ func runCommand(c *cli.Context) error {
 	cfg.Command = c.Args().Slice()
 	if cfg.Quiet {
 		common.LogLevel = "error"
+	} else if os.Getenv(backgroundEnv) != "" && !c.IsSet(config.FlagLogLevel) {
+		// The background copy of -x logs to its file: the set-up and
+		// the end of the tunnel belong there.
+		common.LogLevel = "info"
 	} else if !c.IsSet(config.FlagLogLevel) && !common.Verbose {
 		// A person at a terminal wants ssh's output, not ours: only
 		// warnings and errors unless asked.

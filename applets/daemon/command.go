@@ -21,7 +21,7 @@ var Command = &cli.Command{
 	Description: "The daemon keeps one outbound connection to its relay. When a manager asks, it checks the\n" +
 		"target against its policy (--permit-open, or the [[daemon.policy]] rules of the config file),\n" +
 		"dials it and the rendezvous, and carries the encrypted tunnel. SIGHUP reads the config again.",
-	Flags:  append(append(append(daemonFlags(), status.Flags()...), relayclient.Flags()...), config.CommonFlags()...),
+	Flags:  append(append(append(append(daemonFlags(), keeperFlags()...), status.Flags()...), relayclient.Flags()...), config.CommonFlags()...),
 	Action: runCommand,
 }
 
@@ -41,10 +41,14 @@ func daemonFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "hide", Usage: "do not answer pings, so device listings do not show this device", EnvVars: config.Env("hide")},
 		&cli.BoolFlag{Name: "un-hide", Aliases: []string{"u"}, Usage: "accepted for compatibility: not hiding is the default", Hidden: true},
 		&cli.IntFlag{Name: "buffer-size", Usage: "copy buffer per stream direction in bytes (4096 suits small devices)", EnvVars: config.Env("buffer-size")},
+		&cli.StringFlag{Name: "session-keeper", Value: d.SessionKeeper, Usage: "auto: live sessions outlive a restart of the daemon, in a session keeper process; off: they end with it", EnvVars: config.Env("session-keeper")},
 	}
 }
 
 func runCommand(c *cli.Context) error {
+	if c.IsSet(flagKeeperSocket) {
+		return runKeeper(c)
+	}
 	cfg, common, err := resolve(c)
 	if err != nil {
 		return err

@@ -58,6 +58,11 @@ type Config struct {
 	// BufferSize is the copy buffer per stream direction; small devices
 	// may use 4096.
 	BufferSize int `toml:"buffer-size"`
+	// SessionKeeper is auto (sessions outlive the daemon in a session
+	// keeper process) or off (they end with it); see docs/sessions.md.
+	// Empty is off: the keeper is this program run again, which only the
+	// nport binary can do, so a program that embeds the daemon opts in.
+	SessionKeeper string `toml:"session-keeper"`
 
 	// Home is the nport home (keys, pins).
 	Home string `toml:"-"`
@@ -85,7 +90,7 @@ const DefaultDevice = "default"
 // Defaults returns the settings used when neither file, env nor flags say
 // otherwise.
 func Defaults() Config {
-	return Config{Device: DefaultDevice, LocalSSHDPort: 22, SSHPublicKeyPermissions: KeyOptions}
+	return Config{Device: DefaultDevice, LocalSSHDPort: 22, SSHPublicKeyPermissions: KeyOptions, SessionKeeper: KeeperAuto}
 }
 
 // sshTarget is the target of a request that names none: the device's sshd.

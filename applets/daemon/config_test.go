@@ -23,6 +23,7 @@ func TestNewDaemonRefusals(t *testing.T) {
 		{"bad manager", func(c *Config) { c.Managers = []string{"alice"} }, "--manager"},
 		{"bad device", func(c *Config) { c.Device = "My Device!" }, `--device: bad device name "My Device!": want 1 to 36 of a-z, 0-9 and _, such as "my_device"`},
 		{"bad permit", func(c *Config) { c.PermitOpen = []string{"nohost"} }, "permit-open"},
+		{"bad session keeper", func(c *Config) { c.SessionKeeper = "always" }, "--session-keeper"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

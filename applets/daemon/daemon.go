@@ -31,6 +31,8 @@ type daemon struct {
 	obs      *metrics.Registry // nil when --metrics is off
 	sessions sync.WaitGroup
 	started  time.Time // for the uptime a ping is told
+	// keepers carry the sessions across restarts (sessions.go).
+	keepers *keepers
 }
 
 // Run runs the daemon until ctx ends, reconnecting to the relay as often as
@@ -50,6 +52,8 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	d.keepers.start(ctx)
+	defer d.keepers.close()
 	runErr := make(chan error, 1)
 	go func() { runErr <- d.relay.Run(ctx) }()
 	go d.announce(ctx)
@@ -81,7 +85,11 @@ func newDaemon(cfg Config) (*daemon, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkKeeperMode(cfg.SessionKeeper); err != nil {
+		return nil, err
+	}
 	d := &daemon{cfg: cfg, log: log.With("identity", name, "device", cfg.Device), started: time.Now()}
+	d.keepers = newKeepers(cfg, name, d.log, cfg.obs)
 	d.policy.Store(p)
 	if !groupName.MatchString(cfg.DeviceGroup) {
 		return nil, fmt.Errorf("--device-group %q: use at most 64 letters, digits, '.', '_' and '-'", cfg.DeviceGroup)

@@ -8,8 +8,9 @@ import (
 	"net"
 	"time"
 
-	"github.com/nport/nport/core/dialer"
+	"github.com/nport/nport/applets/daemon/keeper"
 	"github.com/nport/nport/core/identity"
+	"github.com/nport/nport/core/metrics"
 	"github.com/nport/nport/core/record"
 	"github.com/nport/nport/core/relayclient"
 	"github.com/nport/nport/core/seal"
@@ -22,8 +23,6 @@ import (
 const (
 	// targetDialTimeout bounds each connection to the target.
 	targetDialTimeout = 5 * time.Second
-	// joinTimeout bounds the wait for the client at the rendezvous.
-	joinTimeout = 30 * time.Second
 )
 
 // refusal is a request the daemon answers with a MsgRefusal.
@@ -71,27 +70,7 @@ func (d *daemon) tunnel(ctx context.Context, in relayclient.Incoming) {
 		return
 	}
 	d.installKey(in.From, req.sshKey, log)
-	eph, err := identity.GenerateEphemeral()
-	if err != nil {
-		d.answer(ctx, in, wire.MsgRefusal, wire.RefusalBody{Code: wire.RefusalInternal, Message: "daemon could not make a key"})
-		return
-	}
-	// Answer first: the client then dials the rendezvous while this side does.
-	reply := wire.TunnelReply{Ephemeral: wire.Encode32(eph.Public().Raw()), Cipher: string(req.cipher)}
-	if req.single {
-		reply.Streams = 1
-	}
-	if req.udp {
-		reply.Protocol = wire.ProtocolUDP
-	}
-	d.answer(ctx, in, wire.MsgTunnelReply, reply)
-	start := time.Now()
-	err = d.join(ctx, sid, req, eph)
-	level := slog.LevelInfo
-	if !tunnel.Clean(err) && ctx.Err() == nil {
-		level = slog.LevelWarn
-	}
-	log.Log(ctx, level, "session ended", "target", req.target, "err", err, "after", time.Since(start).Round(time.Millisecond))
+	d.join(ctx, in, sid, req, log)
 }
 
 // check validates a request: a *refusal to answer, or errOtherDevice.
@@ -138,25 +117,51 @@ func (d *daemon) dialTarget(ctx context.Context, target string) (net.Conn, error
 	return dialer.DialContext(ctx, "tcp", target)
 }
 
-// join meets the client at the rendezvous and serves the tunnel's streams,
-// each to a new connection to the target, until the tunnel ends.
-func (d *daemon) join(ctx context.Context, sid session.ID, req accepted, eph identity.PrivateKey) error {
-	jctx, cancel := context.WithTimeout(ctx, joinTimeout)
-	conn, err := tunnel.JoinAs(jctx, req.rvAddr, record.Daemon, sid, req.token, d.dialOptions())
-	cancel()
-	if err != nil {
-		return err
+// join hands the accepted session to the session keeper, which makes
+// its ephemeral key and serves it from then on, and answers the client
+// with that key: the session no longer depends on this process. Without a
+// keeper the daemon serves the session itself, to its end.
+func (d *daemon) join(ctx context.Context, in relayclient.Incoming, sid session.ID, req accepted, log *slog.Logger) {
+	h := d.handoff(in.From, sid, req)
+	if pub, ok := d.keepers.handoff(ctx, h); ok {
+		d.reply(ctx, in, req, pub)
+		log.Debug("session handed to the session keeper", "target", req.target)
+		return
 	}
-	tun, err := tunnel.New(conn, record.Daemon, eph, req.peerEph, sid, tunnel.Options{BufferSize: d.cfg.BufferSize, Logger: d.log, Cipher: req.cipher, Single: req.single})
+	s, err := keeper.NewSession(*h)
 	if err != nil {
-		conn.Close()
-		return err
+		d.answer(ctx, in, wire.MsgRefusal, wire.RefusalBody{Code: wire.RefusalInternal, Message: "daemon could not make a key"})
+		return
 	}
-	defer tun.Close()
-	live := d.startSession(sid, req, tun)
-	err = tun.ServeTargets(ctx, func(ctx context.Context) (net.Conn, error) { return d.dial(ctx, req) })
+	// Answer first: the client then dials the rendezvous while this side does.
+	d.reply(ctx, in, req, s.Ephemeral())
+	var live *metrics.Session
+	err = d.keepers.serveLocal(ctx, s, d.log, func(tun *tunnel.Tunnel) { live = d.startSession(sid, req, tun) })
 	live.End(tunnel.Reason(err))
-	return err
+	logEnded(log, keeper.NewEnded(s, err), ctx.Err() != nil)
+}
+
+// handoff is what the session keeper needs of an accepted request.
+func (d *daemon) handoff(from identity.Name, sid session.ID, req accepted) *keeper.Handoff {
+	protocol := wire.ProtocolTCP
+	if req.udp {
+		protocol = wire.ProtocolUDP
+	}
+	return &keeper.Handoff{Session: sid, Manager: from, Rendezvous: req.rvAddr, Token: req.token, Peer: req.peerEph,
+		Cipher: req.cipher, Single: req.single, Protocol: protocol, Target: req.target,
+		BufferSize: d.cfg.BufferSize, Proxy: d.cfg.Proxy, Asked: req.asked}
+}
+
+// reply answers an accepted request with the session's ephemeral key.
+func (d *daemon) reply(ctx context.Context, in relayclient.Incoming, req accepted, eph identity.PublicKey) {
+	reply := wire.TunnelReply{Ephemeral: wire.Encode32(eph.Raw()), Cipher: string(req.cipher)}
+	if req.single {
+		reply.Streams = 1
+	}
+	if req.udp {
+		reply.Protocol = wire.ProtocolUDP
+	}
+	d.answer(ctx, in, wire.MsgTunnelReply, reply)
 }
 
 func (d *daemon) answer(ctx context.Context, in relayclient.Incoming, t wire.MessageType, body any) {
@@ -167,10 +172,4 @@ func (d *daemon) answer(ctx context.Context, in relayclient.Incoming, t wire.Mes
 	if err != nil {
 		d.log.Warn("answer not sent", "to", in.From, "type", t, "err", err)
 	}
-}
-
-// dialOptions is how the daemon dials the rendezvous: plain TCP, so the
-// rendezvous can splice, through the relay's proxy setting when one is set.
-func (d *daemon) dialOptions() dialer.Options {
-	return dialer.Options{Proxy: d.cfg.Proxy}
 }

@@ -159,6 +159,8 @@ func (d *demo) startDaemon(ctx context.Context, relayAddr string, tgt target) er
 	ready := make(chan struct{})
 	cfg := daemon.Defaults()
 	cfg.Atsign, cfg.Managers, cfg.Relay = deviceName, []string{userName}, relayAddr
+	// The demo's sessions end with the demo: no keeper process to outlive it.
+	cfg.SessionKeeper = daemon.KeeperOff
 	if !tgt.ssh {
 		cfg.PermitOpen = []string{tgt.addr}
 	} else {

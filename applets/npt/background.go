@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/nport/nport/applets/client"
 )
@@ -19,7 +17,7 @@ import (
 // (as NoPorts' npt does, for `PORT=$(npt -x …)`) and what it forwards on
 // stderr, and returns.
 func startBackground(ctx context.Context, cfg Config) error {
-	log, path, err := createLog(cfg)
+	log, path, err := client.CreateBackgroundLog(cfg.Home, "npt", cfg.Peers)
 	if err != nil {
 		return err
 	}
@@ -53,21 +51,4 @@ func serveBackground(ctx context.Context, cfg Config, report *os.File) error {
 	fmt.Fprintf(report, "ready %d %s\n", port, f.readyLine())
 	report.Close()
 	return f.serve(ctx)
-}
-
-// createLog creates the background tunnel's log file,
-// HOME/logs/npt-DEVICE_IDENTITY.DEVICE-TIME-PID.log, readable by its
-// owner only.
-func createLog(cfg Config) (*os.File, string, error) {
-	dir := filepath.Join(cfg.Home, "logs")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, "", fmt.Errorf("create the log directory: %w", err)
-	}
-	name := fmt.Sprintf("npt-%s.%s-%s-%d.log", strings.TrimPrefix(cfg.To, "@"), cfg.Device, time.Now().Format("20060102-150405"), os.Getpid())
-	path := filepath.Join(dir, filepath.Base(name))
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, "", fmt.Errorf("create the background tunnel's log: %w", err)
-	}
-	return f, path, nil
 }

@@ -20,17 +20,35 @@ func (tg Target) String() string {
 	return strings.Join(append([]string{tg.GOOS + "/" + tg.GOARCH}, tg.Env...), " ")
 }
 
-// crossBuild is one target's build, made once per test process.
-type crossBuild struct {
+// memoBuild is one build, made once per test process.
+type memoBuild struct {
 	once sync.Once
 	path string
 	err  error
 }
 
 var (
-	crossMu     sync.Mutex
-	crossBuilds = map[string]*crossBuild{}
+	memoMu     sync.Mutex
+	memoBuilds = map[string]*memoBuild{}
 )
+
+// buildMemo runs build(env, flags...) the first time it is called with
+// key, and returns that build's binary at every call.
+func buildMemo(t testing.TB, key string, env []string, flags ...string) string {
+	t.Helper()
+	memoMu.Lock()
+	b := memoBuilds[key]
+	if b == nil {
+		b = &memoBuild{}
+		memoBuilds[key] = b
+	}
+	memoMu.Unlock()
+	b.once.Do(func() { b.path, b.err = build(env, flags...) })
+	if b.err != nil {
+		t.Fatalf("build %s: %v", key, b.err)
+	}
+	return b.path
+}
 
 // CrossBinary returns the path of an nport binary built from this module
 // for target, static and stripped as released (CGO_ENABLED=0, -trimpath,
@@ -38,19 +56,6 @@ var (
 // it use Main as their TestMain so the binary is removed afterwards.
 func CrossBinary(t testing.TB, target Target) string {
 	t.Helper()
-	crossMu.Lock()
-	b := crossBuilds[target.String()]
-	if b == nil {
-		b = &crossBuild{}
-		crossBuilds[target.String()] = b
-	}
-	crossMu.Unlock()
-	b.once.Do(func() {
-		env := append([]string{"CGO_ENABLED=0", "GOOS=" + target.GOOS, "GOARCH=" + target.GOARCH}, target.Env...)
-		b.path, b.err = build(env, "-trimpath", "-ldflags=-s -w")
-	})
-	if b.err != nil {
-		t.Fatalf("build for %s: %v", target, b.err)
-	}
-	return b.path
+	env := append([]string{"CGO_ENABLED=0", "GOOS=" + target.GOOS, "GOARCH=" + target.GOARCH}, target.Env...)
+	return buildMemo(t, "for "+target.String(), env, "-trimpath", "-ldflags=-s -w")
 }
