@@ -143,9 +143,9 @@ func TestListDevices(t *testing.T) {
 			}
 		}
 	})
-	table := regexp.MustCompile(`(?m)^DEVICE +GROUP +IDENTITY +VERSION +PLATFORM +UPTIME +RTT +TARGETS\n` +
-		`pi +- +@garage +\S+ +` + runtime.GOOS + `/` + runtime.GOARCH + ` +\d+s +[0-9.]+ms +localhost:22\n` +
-		`router +edge +@garage +\S+ +` + runtime.GOOS + `/` + runtime.GOARCH + ` +\d+s +[0-9.]+ms +localhost:80,\*:443\n\z`)
+	table := regexp.MustCompile(`(?m)^DEVICE +GROUP +IDENTITY +VERSION +PLATFORM +UPTIME +SESSIONS +RTT +TARGETS\n` +
+		`pi +- +@garage +\S+ +` + runtime.GOOS + `/` + runtime.GOARCH + ` +\d+s +0 +[0-9.]+ms +localhost:22\n` +
+		`router +edge +@garage +\S+ +` + runtime.GOOS + `/` + runtime.GOARCH + ` +\d+s +0 +[0-9.]+ms +localhost:80,\*:443\n\z`)
 	for _, flag := range []string{"--list-devices", "--ls"} {
 		t.Run("table "+flag, func(t *testing.T) {
 			r := f.run(alice, "client", "-f", alice, "-t", garage, flag)

@@ -5,6 +5,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -210,6 +211,9 @@ func TestSessionsSurviveDaemonRestart(t *testing.T) {
 				w.daemon.WaitFor(regexp.MustCompile(`"msg":"attached to the session keeper".*"keeper":`+strconv.Itoa(old)+`,"sessions":1`), logTimeout)
 			}
 			sshEcho(t, w, "--timeout", "2s")
+			if n := listedSessions(t, w); n < 1 {
+				t.Errorf("the new daemon lists %d live sessions, want the one it found (at least 1)", n)
+			}
 
 			s.finish(t)
 			r := <-scpDone
@@ -340,4 +344,20 @@ func TestKilledKeeperIsReplaced(t *testing.T) {
 	if socks := keeperSockets(w.devHome); len(socks) != 1 {
 		t.Errorf("got sockets %v, want the new keeper's alone", socks)
 	}
+}
+
+// listedSessions is the live session count the world's device gives
+// in a listing (devices --json).
+func listedSessions(t *testing.T, w *world) int {
+	t.Helper()
+	argv := append([]string{w.bin, "devices", "-f", alice, "-t", device, "--json"}, w.relayArgs()...)
+	r := run(t, command(argv, w.clientEnv(alice)), runTimeout)
+	mustSucceed(t, "devices --json", r)
+	var got []struct {
+		Sessions *int `json:"sessions"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got) != 1 || got[0].Sessions == nil {
+		t.Fatalf("got %v from devices --json, want one device with a session count:\n%s", err, r)
+	}
+	return *got[0].Sessions
 }

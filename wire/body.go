@@ -157,6 +157,9 @@ type PongBody struct {
 	// Group is the device group the daemon belongs to (--device-group),
 	// empty for none.
 	Group string `json:"group,omitempty"`
+	// Sessions is how many sessions the daemon has live, those kept
+	// across its restarts included.
+	Sessions int `json:"sessions,omitempty"`
 }
 
 // MessageType returns MsgSessionRequest.

@@ -35,6 +35,8 @@ type Device struct {
 	Targets []string
 	// Group is its device group (--device-group), "" for none.
 	Group string
+	// Sessions is how many sessions it has live.
+	Sessions int
 	// RTT is the time from the ping to this answer.
 	RTT time.Duration
 	// Known is false for an older daemon, which tells only its name and
@@ -90,7 +92,7 @@ func (c *connector) device(a relayclient.Answer) (Device, bool) {
 	}
 	return Device{
 		Name: p.Device, Identity: a.From, Version: p.Version, OS: p.OS, Arch: p.Arch,
-		Uptime: time.Duration(p.UptimeMillis) * time.Millisecond, Targets: p.Targets, Group: p.Group, RTT: a.RTT,
+		Uptime: time.Duration(p.UptimeMillis) * time.Millisecond, Targets: p.Targets, Group: p.Group, Sessions: p.Sessions, RTT: a.RTT,
 		Known: p.OS != "",
 	}, true
 }

@@ -25,7 +25,7 @@ func TestShortDuration(t *testing.T) {
 
 var listed = []Device{
 	{Name: "pi", Identity: "@garage", Version: "1.2.0", OS: "linux", Arch: "arm", Uptime: 90 * time.Second,
-		Targets: []string{"localhost:22", "*:80"}, Group: "shed", RTT: 1500 * time.Microsecond, Known: true},
+		Targets: []string{"localhost:22", "*:80"}, Group: "shed", Sessions: 2, RTT: 1500 * time.Microsecond, Known: true},
 	{Name: "old", Identity: "@garage", Version: "0.9.0", RTT: 12 * time.Millisecond},
 }
 
@@ -34,9 +34,9 @@ func TestDevicesTable(t *testing.T) {
 	if err := writeDevicesTable(&b, listed); err != nil {
 		t.Fatal(err)
 	}
-	want := "DEVICE  GROUP  IDENTITY  VERSION  PLATFORM   UPTIME  RTT     TARGETS\n" +
-		"pi      shed   @garage   1.2.0    linux/arm  1m30s   1.5ms   localhost:22,*:80\n" +
-		"old     -      @garage   0.9.0    -          -       12.0ms  -\n"
+	want := "DEVICE  GROUP  IDENTITY  VERSION  PLATFORM   UPTIME  SESSIONS  RTT     TARGETS\n" +
+		"pi      shed   @garage   1.2.0    linux/arm  1m30s   2         1.5ms   localhost:22,*:80\n" +
+		"old     -      @garage   0.9.0    -          -       -         12.0ms  -\n"
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
@@ -48,8 +48,8 @@ func TestDevicesJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := strings.Join(strings.Fields(b.String()), "")
-	want := `[{"device":"pi","group":"shed","identity":"@garage","version":"1.2.0","os":"linux","arch":"arm","uptime_seconds":90,"rtt_seconds":0.0015,"targets":["localhost:22","*:80"]},` +
-		`{"device":"old","group":"","identity":"@garage","version":"0.9.0","os":null,"arch":null,"uptime_seconds":null,"rtt_seconds":0.012,"targets":null}]`
+	want := `[{"device":"pi","group":"shed","identity":"@garage","version":"1.2.0","os":"linux","arch":"arm","uptime_seconds":90,"sessions":2,"rtt_seconds":0.0015,"targets":["localhost:22","*:80"]},` +
+		`{"device":"old","group":"","identity":"@garage","version":"0.9.0","os":null,"arch":null,"uptime_seconds":null,"sessions":null,"rtt_seconds":0.012,"targets":null}]`
 	if got != want {
 		t.Errorf("got %s\nwant %s", got, want)
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -75,17 +76,18 @@ func runDevices(ctx context.Context, cfg Config) error {
 // writeDevicesTable prints one line a device under a header.
 func writeDevicesTable(w io.Writer, devices []Device) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "DEVICE\tGROUP\tIDENTITY\tVERSION\tPLATFORM\tUPTIME\tRTT\tTARGETS")
+	fmt.Fprintln(tw, "DEVICE\tGROUP\tIDENTITY\tVERSION\tPLATFORM\tUPTIME\tSESSIONS\tRTT\tTARGETS")
 	for _, d := range devices {
 		group := cmp.Or(d.Group, "-")
-		platform, uptime, targets := "-", "-", "-"
+		platform, uptime, sessions, targets := "-", "-", "-", "-"
 		if d.Known {
 			platform, uptime, targets = d.OS+"/"+d.Arch, shortDuration(d.Uptime), strings.Join(d.Targets, ",")
+			sessions = strconv.Itoa(d.Sessions)
 			if targets == "" {
 				targets = "none"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.1fms\t%s\n", d.Name, group, d.Identity, d.Version, platform, uptime, float64(d.RTT.Microseconds())/1000, targets)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1fms\t%s\n", d.Name, group, d.Identity, d.Version, platform, uptime, sessions, float64(d.RTT.Microseconds())/1000, targets)
 	}
 	return tw.Flush()
 }
@@ -100,6 +102,7 @@ type deviceJSON struct {
 	OS       *string  `json:"os"`
 	Arch     *string  `json:"arch"`
 	Uptime   *float64 `json:"uptime_seconds"`
+	Sessions *int     `json:"sessions"`
 	RTT      float64  `json:"rtt_seconds"`
 	Targets  []string `json:"targets"`
 }
@@ -111,6 +114,7 @@ func writeDevicesJSON(w io.Writer, devices []Device) error {
 		if d.Known {
 			up := d.Uptime.Seconds()
 			j.OS, j.Arch, j.Uptime, j.Targets = &d.OS, &d.Arch, &up, append([]string{}, d.Targets...)
+			j.Sessions = &d.Sessions
 		}
 		out = append(out, j)
 	}

@@ -27,6 +27,7 @@ func (d *daemon) pong(ctx context.Context, in relayclient.Incoming) {
 		UptimeMillis: time.Since(d.started).Milliseconds(),
 		Targets:      d.targetsFor(in.From),
 		Group:        d.deviceGroup(),
+		Sessions:     d.liveSessions(ctx),
 	})
 	if err == nil {
 		err = d.relay.Reply(ctx, in, m)
@@ -44,4 +45,13 @@ func (d *daemon) answers(ping wire.PingBody) bool {
 		return false
 	}
 	return !d.cfg.Hide || ping.Device == d.cfg.Device || ping.Want == d.cfg.Device
+}
+
+// liveSessions counts the sessions live here and in the session keepers,
+// those a restart left running included. A keeper that does not answer
+// within a moment does not hold up the answer to a ping.
+func (d *daemon) liveSessions(ctx context.Context) int {
+	ctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancel()
+	return len(d.keepers.sessions(ctx))
 }
