@@ -176,13 +176,11 @@ func (d *daemon) serve(ctx context.Context, runErr <-chan error) error {
 func (d *daemon) handle(ctx context.Context, in relayclient.Incoming) {
 	switch in.Msg.Type {
 	case wire.MsgTunnelRequest:
-		d.sessions.Add(1)
-		go func() {
-			defer d.sessions.Done()
-			d.tunnel(ctx, in)
-		}()
+		d.sessions.Go(func() { d.tunnel(ctx, in) })
 	case wire.MsgPing:
-		d.pong(ctx, in)
+		// An answer asks the session keepers for their count: it must
+		// not hold up the messages behind it.
+		d.sessions.Go(func() { d.pong(ctx, in) })
 	default:
 		d.log.Debug("ignored a message", "from", in.From, "type", in.Msg.Type)
 	}

@@ -61,17 +61,5 @@ func (d *demo) startClusterRelay(b *testing.B, ctx context.Context, role, natsUR
 // single-relay figure).
 func BenchmarkClusterSessionSetup(b *testing.B) {
 	ctx, cfg := clusterBenchWorld(b)
-	times := make([]time.Duration, 0, b.N)
-	b.ResetTimer()
-	for b.Loop() {
-		start := time.Now()
-		s, err := client.Connect(ctx, cfg)
-		if err != nil {
-			b.Fatal(err)
-		}
-		times = append(times, time.Since(start))
-		s.Close()
-	}
-	b.StopTimer()
-	reportPercentiles(b, times)
+	benchSetups(b, ctx, cfg)
 }

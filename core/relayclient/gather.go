@@ -61,24 +61,13 @@ func (c *Client) Gather(ctx context.Context, to identity.Name, m wire.Message, w
 	k := waitKey{from: to, session: m.Session}
 	r := &request{c: c, to: to, start: time.Now()}
 	g := &gathering{start: r.start}
-	c.mu.Lock()
-	_, waiting := c.waits[k]
-	if _, gathering := c.gathers[k]; waiting || gathering {
-		c.mu.Unlock()
-		return nil, fmt.Errorf("relayclient: a request to %s in this session is waiting already", to)
+	release, err := c.await(k, func() { c.gathers[k] = g }, func() { delete(c.gathers, k) })
+	if err != nil {
+		return nil, err
 	}
-	c.gathers[k] = g
-	c.mu.Unlock()
-	defer func() {
-		c.mu.Lock()
-		delete(c.gathers, k)
-		c.mu.Unlock()
-	}()
+	defer release()
 	status := make(chan wire.SendResult, 1)
-	if err := c.send(ctx, to, 0, m, status); err != nil {
-		if ctx.Err() != nil {
-			return nil, r.noAnswer(ctx)
-		}
+	if err := r.send(ctx, m, status); err != nil {
 		return nil, err
 	}
 	t := time.NewTimer(window)

@@ -115,23 +115,13 @@ func (r *request) once(ctx context.Context, m wire.Message) (Incoming, error) {
 	c := r.c
 	k := waitKey{from: r.to, session: m.Session}
 	answer := make(chan Incoming, 1)
-	c.mu.Lock()
-	if _, dup := c.waits[k]; dup {
-		c.mu.Unlock()
-		return Incoming{}, fmt.Errorf("relayclient: a request to %s in this session is waiting already", r.to)
+	release, err := c.await(k, func() { c.waits[k] = answer }, func() { delete(c.waits, k) })
+	if err != nil {
+		return Incoming{}, err
 	}
-	c.waits[k] = answer
-	c.mu.Unlock()
-	defer func() {
-		c.mu.Lock()
-		delete(c.waits, k)
-		c.mu.Unlock()
-	}()
+	defer release()
 	status := make(chan wire.SendResult, 1)
-	if err := c.send(ctx, r.to, 0, m, status); err != nil {
-		if ctx.Err() != nil {
-			return Incoming{}, r.noAnswer(ctx)
-		}
+	if err := r.send(ctx, m, status); err != nil {
 		return Incoming{}, err
 	}
 	var offline <-chan time.Time
@@ -157,6 +147,35 @@ func (r *request) once(ctx context.Context, m wire.Message) (Incoming, error) {
 			return Incoming{}, r.noAnswer(ctx)
 		}
 	}
+}
+
+// await registers, by add, what waits for the answers to a message of
+// key k, a Request's channel or a Gather's gathering, and returns the
+// release that removes it, by remove. One of either kind waits for a key
+// at a time, or the answers could go to the wrong one.
+func (c *Client) await(k waitKey, add, remove func()) (release func(), err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, waiting := c.waits[k]
+	if _, gathering := c.gathers[k]; waiting || gathering {
+		return nil, fmt.Errorf("relayclient: a request to %s in this session is waiting already", k.from)
+	}
+	add()
+	return func() {
+		c.mu.Lock()
+		remove()
+		c.mu.Unlock()
+	}, nil
+}
+
+// send sends m to r.to, the relay's verdict to come on status; a send cut
+// short by ctx is the request's *NoAnswerError.
+func (r *request) send(ctx context.Context, m wire.Message, status chan wire.SendResult) error {
+	err := r.c.send(ctx, r.to, 0, m, status)
+	if err != nil && ctx.Err() != nil {
+		return r.noAnswer(ctx)
+	}
+	return err
 }
 
 // busyFor reports whether in says its sender is busy, and how long to
