@@ -48,7 +48,8 @@ func serveBackground(ctx context.Context, cfg Config, report *os.File) error {
 		return err
 	}
 	port := netip.MustParseAddrPort(f.port.Addr().String()).Port()
-	fmt.Fprintf(report, "ready %d %s\n", port, f.readyLine())
-	report.Close()
-	return f.serve(ctx)
+	return f.serve(ctx, func() {
+		fmt.Fprintf(report, "ready %d %s\n", port, f.readyLine())
+		report.Close()
+	})
 }

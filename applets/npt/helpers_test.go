@@ -57,7 +57,7 @@ func tunnelTo(t testing.TB, target string) *tunnel.Tunnel {
 // gives its result.
 func serveIn(ctx context.Context, port localPort, t *tunnel.Tunnel) <-chan error {
 	done := make(chan error, 1)
-	go func() { done <- port.serve(ctx, t) }()
+	go func() { done <- port.serve(ctx, t, func() {}) }()
 	return done
 }
 

@@ -39,8 +39,7 @@ func runForeground(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(cfg.Stdout, t.readyLine())
-	return t.serve(ctx)
+	return t.serve(ctx, func() { fmt.Fprintln(cfg.Stdout, t.readyLine()) })
 }
 
 // forwarder is a tunnel being offered: the local port, which lasts as
@@ -60,8 +59,9 @@ type localPort interface {
 	// Addr is where the port listens.
 	Addr() net.Addr
 	// serve carries the port through t until t or ctx ends; it returns
-	// why t ended, nil if ctx did.
-	serve(ctx context.Context, t *tunnel.Tunnel) error
+	// why t ended, nil if ctx did. It calls attached once t carries the
+	// port, so that what a program sends after a ready line is carried.
+	serve(ctx context.Context, t *tunnel.Tunnel, attached func()) error
 	// wait returns once a program uses the port while no tunnel is up.
 	wait(ctx context.Context) error
 	// Close closes the port and whatever it still carries.
@@ -115,13 +115,15 @@ func (f *forwarder) readyLine() string {
 }
 
 // serve carries the local port until ctx ends or, without -K, the tunnel
-// does. With -K a tunnel that ended is set up again at once, or, if it
-// ended unused (-T), when a program next uses the port.
-func (f *forwarder) serve(ctx context.Context) error {
+// does, calling ready once the first tunnel carries it. With -K a tunnel
+// that ended is set up again at once, or, if it ended unused (-T), when a
+// program next uses the port.
+func (f *forwarder) serve(ctx context.Context, ready func()) error {
 	defer f.port.Close()
 	for {
 		start := time.Now()
-		err := f.port.serve(ctx, f.session.Tunnel)
+		err := f.port.serve(ctx, f.session.Tunnel, ready)
+		ready = func() {}
 		f.session.Close()
 		if ctx.Err() != nil {
 			return nil

@@ -70,7 +70,9 @@ func (p *tcpPort) accept() {
 }
 
 // serve carries each connection through its own stream of t.
-func (p *tcpPort) serve(ctx context.Context, t *tunnel.Tunnel) error {
+func (p *tcpPort) serve(ctx context.Context, t *tunnel.Tunnel, attached func()) error {
+	// Connections accepted before t serves wait in p.conns for it.
+	attached()
 	err := t.ServeListener(ctx, &tunnelListener{p: p, closed: make(chan struct{})})
 	if ctx.Err() != nil {
 		return nil

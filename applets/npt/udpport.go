@@ -135,7 +135,7 @@ func (p *udpPort) flow(src netip.AddrPort) *flow {
 }
 
 // serve carries the port through t until t ends or ctx does.
-func (p *udpPort) serve(ctx context.Context, t *tunnel.Tunnel) error {
+func (p *udpPort) serve(ctx context.Context, t *tunnel.Tunnel, attached func()) error {
 	p.mu.Lock()
 	p.tun = t
 	select {
@@ -143,6 +143,7 @@ func (p *udpPort) serve(ctx context.Context, t *tunnel.Tunnel) error {
 	default:
 	}
 	p.mu.Unlock()
+	attached()
 	select {
 	case <-t.Done():
 	case <-ctx.Done():
